@@ -48,6 +48,8 @@ describe('resolveProject', () => {
     assert.equal(dev.pipelines.delivery?.source.parallelizationFactor, 2);
     assert.equal(dev.pipelines.delivery?.schemas.sale, '/p/schemas/sale.avsc');
     assert.equal(dev.storage.kind === 'local' && dev.storage.root, '/p/.lakestack/dev1/objects');
+    const moved = resolveProject(base, { rootDir: '/p', stateDir: '/tmp/demo' });
+    assert.equal(moved.catalog.path, '/tmp/demo/catalog.db');
     assert.ok(Object.isFrozen(dev.pipelines.delivery));
   });
 

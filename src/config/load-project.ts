@@ -14,7 +14,7 @@ export const PROJECT_FILE_NAMES = ['lakestack.config.ts', 'lakestack.config.mts'
 type Resolved<T extends { name?: string | undefined }> = Omit<T, 'name'> & { name: string; tags: Record<string, string> };
 
 /** A project with its environment applied, placeholders rendered, paths absolute; frozen. */
-export interface ResolvedProject extends Omit<ProjectDefinition, 'databases' | 'workgroups' | 'environments' | 'naming'> {
+export interface ResolvedProject extends Omit<ProjectDefinition, 'databases' | 'workgroups' | 'pipelines' | 'environments' | 'naming'> {
   /** The environment this resolution is for (`dev1`, `prod1`, …). */
   environment: string;
   /** Every environment the project declares. */
@@ -29,6 +29,16 @@ export interface ResolvedProject extends Omit<ProjectDefinition, 'databases' | '
   file?: string;
   databases: Record<string, Resolved<ProjectDefinition['databases'][string]>>;
   workgroups: Record<string, Resolved<ProjectDefinition['workgroups'][string]>>;
+  pipelines: Record<string, ProjectDefinition['pipelines'][string] & { tags: Record<string, string> }>;
+}
+
+export interface ResolveOptions {
+  environment?: string;
+  /** Folder relative paths resolve against (the project file's folder). */
+  rootDir: string;
+  file?: string;
+  /** Overrides the project's `stateDir` (and so every default path under `{state_dir}`). */
+  stateDir?: string;
 }
 
 /** Walks up from `startDir` to the nearest project file. Errors: `ValidationError` CONFIG_NOT_FOUND. */
@@ -50,7 +60,7 @@ export function findProjectFile(startDir: string): string {
 }
 
 /** Imports a project file (TypeScript through tsx) and resolves it for an environment. */
-export async function loadProject(file: string, options: { environment?: string } = {}): Promise<ResolvedProject> {
+export async function loadProject(file: string, options: Omit<ResolveOptions, 'rootDir' | 'file'> = {}): Promise<ResolvedProject> {
   const path = resolve(file);
   if (!existsSync(path)) {
     throw new ValidationError('CONFIG_NOT_FOUND', `project file ${path} does not exist`, { fields: { path } });
@@ -92,7 +102,7 @@ function validate(value: unknown, where: string, label: string): ProjectDefiniti
  * Validates a project value, applies the environment overlay, renders placeholders, fills
  * default names and tags, and makes paths absolute. The result is deeply frozen.
  */
-export function resolveProject(raw: unknown, options: { environment?: string; rootDir: string; file?: string }): ResolvedProject {
+export function resolveProject(raw: unknown, options: ResolveOptions): ResolvedProject {
   const where = options.file ?? 'project';
   const base = validate(raw, where, '');
   const environmentNames = Object.keys(base.environments);
@@ -117,11 +127,13 @@ export function resolveProject(raw: unknown, options: { environment?: string; ro
   const vars: Record<string, string> = { ...merged.variables, project: merged.name, environment };
   const resourceName = renderTemplate(merged.naming, vars, 'naming');
   vars.naming = resourceName;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(options.rootDir, p));
+  const stateDir = options.stateDir ? resolve(options.stateDir) : abs(renderTemplate(merged.stateDir, vars, 'stateDir'));
+  vars.state_dir = stateDir;
   const { environments: _envs, naming, ...rest } = merged;
   const rendered = renderDeep(rest, vars, '') as Omit<ProjectDefinition, 'environments' | 'naming'>;
   const tags = { Environment: environment, ...rendered.tags };
 
-  const abs = (p: string) => (isAbsolute(p) ? p : resolve(options.rootDir, p));
   const storage = rendered.storage.kind === 'local' ? { ...rendered.storage, root: abs(rendered.storage.root) } : rendered.storage;
   const catalog = { ...rendered.catalog, path: rendered.catalog.path === ':memory:' ? ':memory:' : abs(rendered.catalog.path) };
   const streamTransport =
@@ -152,6 +164,7 @@ export function resolveProject(raw: unknown, options: { environment?: string; ro
 
   const project: ResolvedProject = {
     ...rendered,
+    stateDir,
     tags,
     storage,
     catalog,

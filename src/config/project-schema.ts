@@ -103,9 +103,14 @@ export const projectSchema = z.strictObject({
   defaultEnvironment: name.optional(),
   /** Environment name -> overlay merged over the base project (same shape, every field optional). */
   environments: z.record(name, z.record(z.string(), z.unknown())).default({}),
-  storage: storageSchema.default({ kind: 'local', root: '.lakestack/{environment}/objects' }),
-  catalog: catalogSchema.default({ kind: 'sqlite', path: '.lakestack/{environment}/catalog.db' }),
-  streamTransport: streamTransportSchema.default({ kind: 'embedded', root: '.lakestack/{environment}/streams' }),
+  /**
+   * Local working state of this environment: caches, and by default the object store, catalog
+   * and stream log (`{state_dir}` in paths). The CLI's `--state-dir` overrides it.
+   */
+  stateDir: z.string().min(1).default('.lakestack/{environment}'),
+  storage: storageSchema.default({ kind: 'local', root: '{state_dir}/objects' }),
+  catalog: catalogSchema.default({ kind: 'sqlite', path: '{state_dir}/catalog.db' }),
+  streamTransport: streamTransportSchema.default({ kind: 'embedded', root: '{state_dir}/streams' }),
   streams: z.record(name, streamSchema).default({}),
   databases: z.record(name, databaseSchema).default({}),
   workgroups: z.record(name, workgroupSchema).default({}),
