@@ -53,7 +53,7 @@ export function registerDemo(program: Command): void {
       if (!options.keep) await rm(stateDir, { recursive: true, force: true });
       const project = await loadProject(projectFile, { stateDir, ...(options.env ? { environment: options.env } : {}) });
       const out = createOutput(options.json ?? false);
-      const logger = createLogger({ pretty: process.stderr.isTTY === true, level: options.verbose ? 'debug' : 'warn' });
+      const logger = createLogger({ pretty: process.stderr.isTTY === true, level: options.verbose ? 'debug' : 'error' });
       const platform = await createLakestack(project, { logger });
       try {
         const mod = (await import(pathToFileURL(join(examplesDir, name, 'demo.ts')).href)) as DemoModule;

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import type { RunRecord } from '../../catalog/metadata-store.ts';
+import { ShardProgress } from '../../streams/index.ts';
 import { withPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
 import { formatTable } from '../output.ts';
+
+/** Pages of 1,000 records read per shard to count exact lag; beyond that lag is a lower bound. */
+const LAG_READS = 100;
 
 /** `lakestack status`: per pipeline, the last run's counters, lag per shard and the last error. */
 export function registerStatus(program: Command): void {
@@ -25,11 +29,21 @@ export function registerStatus(program: Command): void {
           const checkpoints = await platform.catalog.getCheckpoints(id, stream);
           const shards = await platform.streams.describeStream(stream).then((d) => d.shards, () => [] as string[]);
           const lag = [];
+          const stored = Object.fromEntries(checkpoints.map((c) => [c.shard, c.position]));
           for (const shard of shards) {
             const latest = await platform.streams.latestSequenceNumber(stream, shard);
-            const position = checkpoints.find((c) => c.shard === shard)?.position ?? '';
-            const behind = latest === '' ? 0n : BigInt(latest) - (position === '' ? 0n : BigInt(position));
-            lag.push({ shard, position, latest, recordsBehind: Number(behind < 0n ? 0n : behind) });
+            const progress = ShardProgress.fromCheckpoints(shard, stored) ?? ShardProgress.at(shard, '');
+            // lanes may have committed records past the shard position: count what is really left
+            let behind = 0;
+            let from = progress.position;
+            for (let reads = 0; latest !== '' && reads < LAG_READS; reads++) {
+              const page = await platform.streams.readShard(stream, shard, from === '' ? { type: 'TRIM_HORIZON' } : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: from }, 1000);
+              behind += page.records.filter((r) => !progress.isCommitted(r)).length;
+              const last = page.records.at(-1);
+              if (!last || page.records.length < 1000) break;
+              from = last.sequenceNumber;
+            }
+            lag.push({ shard, position: progress.position, latest, recordsBehind: behind });
           }
           result.push({ pipeline: id, stream, lastRun: run ?? null, lag, lastError: run?.error ?? null });
         }

@@ -108,6 +108,32 @@ describe('decodeAvroContainer', () => {
     corrupt(() => decodeAvroContainer(handmade('null', [[-1, Buffer.from([0x00])]])), /negative block record count -1/);
   });
 
+  it('refuses record, array and map counts the remaining bytes cannot hold, instead of looping on them', () => {
+    const ints = parseAvroSchema('{"type":"array","items":"int"}').text;
+    const strings = parseAvroSchema('{"type":"map","values":"string"}').text;
+    const int = parseAvroSchema('"int"').text;
+    const cases: [Buffer, RegExp][] = [
+      // 2^30 items announced, no bytes left
+      [handmade('null', [[1, Buffer.from([0x80, 0x80, 0x80, 0x80, 0x08])]], SYNC, ints), /array block of 1073741824 items cannot fit in the 0 bytes left/],
+      // 1000 items announced, 2 bytes of them present
+      [handmade('null', [[1, Buffer.from([0xd0, 0x0f, 0x02, 0x04])]], SYNC, ints), /record 0 of 1 is truncated/],
+      [handmade('null', [[1, Buffer.from([0x0a])]], SYNC, strings), /map block of 5 entries cannot fit in the 0 bytes left/],
+      [handmade('null', [[1000, Buffer.from([0x02, 0x04, 0x06])]], SYNC, int), /block declares 1000 records, but its 3 bytes hold at most 3/],
+    ];
+    for (const [file, reason] of cases) corrupt(() => decodeAvroContainer(file), reason);
+  });
+
+  it('keeps a "__proto__" map key as data', () => {
+    const schema = parseAvroSchema('{"type":"map","values":"int"}');
+    const file = encodeAvroContainer(schema, [JSON.parse('{"__proto__": 1, "a": 2}')], { codec: 'null' });
+    const [map] = decodeAvroContainer(file).records as Record<string, number>[];
+    assert.equal(Object.getPrototypeOf(map), Object.prototype);
+    assert.deepEqual(Object.entries(map ?? {}), [
+      ['__proto__', 1],
+      ['a', 2],
+    ]);
+  });
+
   it('verifies the CRC32 of snappy blocks', () => {
     const schema = parseAvroSchema('"string"');
     const file = encodeAvroContainer(schema, ['alpha', 'beta', 'gamma'], { codec: 'snappy', syncMarker: SYNC });

@@ -10,6 +10,7 @@ import type { AvroHeader } from './avro-header.ts';
 import { resolveAvroSchemas } from './avro-resolver.ts';
 import { parseAvroSchema } from './avro-schema.ts';
 import type { AvroSchema } from './avro-schema.ts';
+import type { AvroNode } from './avro-schema-tree.ts';
 
 /** Options of the container readers. */
 export interface ReadAvroContainerOptions {
@@ -105,6 +106,8 @@ interface ReadContext {
   readerSchema: AvroSchema;
   /** Decodes records: the reader schema's type, or its resolution-ready variant. */
   type: avsc.Type;
+  /** Fewest bytes one record takes in the writer schema; bounds a block's record count. */
+  minRecordSize: number;
   resolver: ReturnType<avsc.Type['createResolver']> | undefined;
 }
 
@@ -121,7 +124,47 @@ function openContext(buffer: Buffer, options: ReadAvroContainerOptions): ReadCon
   const writerSchema = writerSchemaOf(header, source);
   const readerSchema = options.readerSchema ?? writerSchema;
   const resolution = options.readerSchema === undefined ? undefined : resolveAvroSchemas(readerSchema, writerSchema, source);
-  return { buffer, header, codec, source, writerSchema, readerSchema, type: resolution?.type ?? readerSchema.type, resolver: resolution?.resolver };
+  return {
+    buffer,
+    header,
+    codec,
+    source,
+    writerSchema,
+    readerSchema,
+    type: resolution?.type ?? readerSchema.type,
+    minRecordSize: minEncodedSize(writerSchema.root, new Set()),
+    resolver: resolution?.resolver,
+  };
+}
+
+/** The smallest encoding of any value of `node` (0 for null, empty records and empty fixed). */
+function minEncodedSize(node: AvroNode, open: Set<AvroNode>): number {
+  switch (node.kind) {
+    case 'null':
+      return 0;
+    case 'float':
+      return 4;
+    case 'double':
+      return 8;
+    case 'fixed':
+      return node.size;
+    case 'record': {
+      if (open.has(node)) return 0;
+      open.add(node);
+      const size = node.fields.reduce((sum, f) => sum + minEncodedSize(f.type, open), 0);
+      open.delete(node);
+      return size;
+    }
+    default:
+      // every other value starts with at least one varint byte (length, count, index or value)
+      return 1;
+  }
+}
+
+function checkCount(ctx: ReadContext, count: number, bytes: number, offset: number): void {
+  if (ctx.minRecordSize > 0 && count > bytes / ctx.minRecordSize) {
+    throw new AvroFramingError(`block declares ${count} records, but its ${bytes} bytes hold at most ${Math.floor(bytes / ctx.minRecordSize)}`, offset);
+  }
 }
 
 /**
@@ -161,6 +204,7 @@ function* rawBlocks(ctx: ReadContext): Generator<RawBlock> {
           continue;
         }
         if (count < 0) throw new AvroFramingError(`negative block record count ${count}`, offset);
+        checkCount(ctx, count, cursor.remaining, offset);
         block = { index, offset, count, data: region.subarray(cursor.pos), dataOffset: cursor.pos, payloadOffset: cursor.pos, end: 0 };
       } else {
         const count = cursor.long('block record count');
@@ -179,6 +223,7 @@ function* rawBlocks(ctx: ReadContext): Generator<RawBlock> {
         } catch (err) {
           throw corruptFileError({ source, block: index, offset: payloadOffset }, `cannot decompress ${ctx.codec} block data (${errorMessage(err)})`, err);
         }
+        checkCount(ctx, count, data.length, offset);
         const dataOffset = ctx.codec === 'null' ? payloadOffset : undefined;
         block = { index, offset, count, data, dataOffset, payloadOffset, end: data.length };
       }

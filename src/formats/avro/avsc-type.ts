@@ -45,10 +45,79 @@ function isAmbiguous(types: avsc.Type[]): boolean {
   return false;
 }
 
-function typeHook(schema: unknown, opts: ForSchemaOptions): avsc.Type | undefined {
-  if (schema === 'long' || (typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'long')) {
-    return AVRO_LONG_TYPE;
+/** The slice of avsc's internal `Tap` that the guarded readers use. */
+interface TapLike {
+  buf: Buffer;
+  pos: number;
+  readLong(): number;
+  skipLong(): void;
+  readString(): string;
+}
+
+interface Readable {
+  _read(tap: TapLike): unknown;
+}
+
+// More zero-byte items than this in one array block, beyond what the bytes could hold, is corrupt.
+const MAX_ZERO_SIZE_ITEMS = 1 << 24;
+
+function blockCount(tap: TapLike): number {
+  const n = tap.readLong();
+  if (n >= 0) return n;
+  tap.skipLong(); // a negative count is followed by the block's byte size
+  return -n;
+}
+
+/**
+ * avsc's array reader trusts the item count: a corrupt count makes it loop (and allocate)
+ * billions of times past the end of the data. This one stops once the data has run out and
+ * refuses counts the remaining bytes cannot hold. `_read` is shared with avsc's resolvers,
+ * which call it with themselves as `this` (same `itemsType` slot).
+ */
+class GuardedArrayType extends avsc.types.ArrayType {
+  _read(tap: TapLike): unknown[] {
+    const items = (this as unknown as { itemsType: Readable }).itemsType;
+    const out: unknown[] = [];
+    let n: number;
+    while ((n = blockCount(tap))) {
+      if (n > tap.buf.length - tap.pos && n > MAX_ZERO_SIZE_ITEMS) {
+        throw new Error(`array block of ${n} items cannot fit in the ${tap.buf.length - tap.pos} bytes left`);
+      }
+      while (n--) {
+        out.push(items._read(tap));
+        if (tap.pos > tap.buf.length) return out; // truncated: the caller reports it
+      }
+    }
+    return out;
   }
+}
+
+/** Map counterpart of `GuardedArrayType`; every entry has a key, so it needs at least a byte. */
+class GuardedMapType extends avsc.types.MapType {
+  _read(tap: TapLike): Record<string, unknown> {
+    const values = (this as unknown as { valuesType: Readable }).valuesType;
+    const out: Record<string, unknown> = {};
+    let n: number;
+    while ((n = blockCount(tap))) {
+      if (n > tap.buf.length - tap.pos) throw new Error(`map block of ${n} entries cannot fit in the ${tap.buf.length - tap.pos} bytes left`);
+      while (n--) {
+        const key = tap.readString();
+        const value = values._read(tap);
+        // a "__proto__" key must stay data, not replace the object's prototype
+        if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+        else out[key] = value;
+        if (tap.pos > tap.buf.length) return out;
+      }
+    }
+    return out;
+  }
+}
+
+function typeHook(schema: unknown, opts: ForSchemaOptions): avsc.Type | undefined {
+  const type = typeof schema === 'object' && schema !== null ? (schema as { type?: unknown }).type : undefined;
+  if (schema === 'long' || type === 'long') return AVRO_LONG_TYPE;
+  if (type === 'array') return new GuardedArrayType(schema as avsc.schema.AvroSchema, opts);
+  if (type === 'map') return new GuardedMapType(schema as avsc.schema.AvroSchema, opts);
   if (Array.isArray(schema) && schema.length > 0) {
     const branches = schema.map((s) => avsc.Type.forSchema(s as avsc.schema.AvroSchema, opts));
     // avsc's union constructors accept built types; its typings only admit schemas
