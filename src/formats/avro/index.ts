@@ -32,6 +32,8 @@ export { encodeAvroContainer } from './avro-writer.ts';
 export type { EncodeAvroContainerOptions } from './avro-writer.ts';
 export { decodeAvroContainer, openAvroContainer, readAvroBlocks, readAvroRecords } from './avro-reader.ts';
 export type { AvroBlock, AvroContainer, AvroContainerReader, ReadAvroContainerOptions } from './avro-reader.ts';
+export { resolveAvroSchemas } from './avro-resolver.ts';
+export type { AvroResolution } from './avro-resolver.ts';
 export { SINGLE_OBJECT_MARKER, decodeSingleObject, encodeSingleObject, readSingleObjectFingerprint } from './single-object.ts';
 export type { AvroSchemaLookup } from './single-object.ts';
 export { MAX_DECIMAL_PRECISION, avroColumnShape, avroToColumns, avroUnionShape } from './avro-columns.ts';

@@ -103,28 +103,30 @@ export class DynamodbCdcDelivery {
 
     const first = batch.records[0]?.sequenceNumber ?? batch.to;
     const batchName = `${batch.shardId}-l${batch.lane}-${first}-${batch.to}`;
-    const files: { tableId: number; file: NewDataFile }[] = [];
-    await Promise.all(
-      [...groups.values()].map(async (group) => {
-        let invalid = 0;
-        const body = encodeAvroContainer(group.target.schema.landed, group.records, {
-          codec: definition.codec,
-          metadata: { 'lakestack.batch': batchName },
-          onInvalidRecord: (error, rec) => {
-            invalid++;
-            deadLetters.push(deadLetterOf(batch.stream, sourceOf.get(rec as Record<string, unknown>)!, error.code, error.message));
-          },
-        });
-        const written = group.records.length - invalid;
-        if (written === 0) return;
-        const table = group.target.table;
-        const key = dataFileKey(table.path, table.partitionColumns, { [PARTITION_COLUMN]: group.date }, `${batchName}.avro`);
+    const encoded: { table: TableInfo; date: string; written: number; body: Buffer }[] = [];
+    for (const group of groups.values()) {
+      let invalid = 0;
+      const body = encodeAvroContainer(group.target.schema.landed, group.records, {
+        codec: definition.codec,
+        metadata: { 'lakestack.batch': batchName },
+        onInvalidRecord: (error, rec) => {
+          invalid++;
+          deadLetters.push(deadLetterOf(batch.stream, sourceOf.get(rec as Record<string, unknown>)!, error.code, error.message));
+        },
+      });
+      const written = group.records.length - invalid;
+      if (written > 0) encoded.push({ table: group.target.table, date: group.date, written, body });
+    }
+
+    // publish: immutable files first, then one catalog commit makes them visible
+    const tp = performance.now();
+    const files = await Promise.all(
+      encoded.map(async ({ table, date, written, body }) => {
+        const key = dataFileKey(table.path, table.partitionColumns, { [PARTITION_COLUMN]: date }, `${batchName}.avro`);
         const info = await this.deps.store.put(key, body, { contentType: 'application/avro' });
-        files.push({
-          tableId: table.tableId,
-          file: { path: key, format: 'avro', recordCount: written, sizeBytes: info.size, partitionValues: { [PARTITION_COLUMN]: group.date } },
-        });
         counts.written += written;
+        const file: NewDataFile = { path: key, format: 'avro', recordCount: written, sizeBytes: info.size, partitionValues: { [PARTITION_COLUMN]: date } };
+        return { tableId: table.tableId, file };
       }),
     );
     counts.deadLettered = deadLetters.length;
@@ -167,6 +169,7 @@ export class DynamodbCdcDelivery {
     m.increment('files_written', this.labels, counts.files);
     m.increment('batches', this.labels);
     m.observe('commit_ms', this.labels, done - tc);
+    m.observe('publish_ms', this.labels, done - tp);
     m.observe('batch_ms', this.labels, done - t0);
     this.deps.logger.debug({ pipeline: this.deps.pipelineId, batch: batchName, ...counts, ms: Math.round(done - t0) }, 'batch committed');
     if (counts.deadLettered > 0) {

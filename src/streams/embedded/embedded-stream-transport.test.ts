@@ -56,6 +56,10 @@ async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
   }
 }
 
+async function segmentNames(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => name.endsWith('.seg')).sort();
+}
+
 /** A one-shard stream holding records v0..v(n-1); returns the path of its only segment. */
 async function seeded(root: string, n: number): Promise<string> {
   const writer = new EmbeddedStreamTransport({ root });
@@ -63,7 +67,7 @@ async function seeded(root: string, n: number): Promise<string> {
   await writer.putRecords('s', Array.from({ length: n }, (_, i) => ({ partitionKey: `k${i}`, data: text.encode(`v${i}`) })));
   await writer.close();
   const dir = join(root, 's', shard0);
-  const segments = await readdir(dir);
+  const segments = await segmentNames(dir);
   assert.deepEqual(segments, ['00000000000000000001.seg']);
   return join(dir, segments[0]!);
 }
@@ -122,7 +126,7 @@ describe('EmbeddedStreamTransport durability', () => {
       for (let b = 0; b < 20; b++) {
         await writer.putRecords('roll', Array.from({ length: 10 }, (_, i) => ({ partitionKey: 'k', data: text.encode(`${b * 10 + i}`.padEnd(100, '.')) })));
       }
-      const names = (await readdir(join(root, 'roll', shard0))).sort();
+      const names = await segmentNames(join(root, 'roll', shard0));
       assert.ok(names.length >= 5, `expected several segments, got ${names.join(', ')}`);
       assert.equal(names[0], '00000000000000000001.seg');
       for (const name of names) assert.equal(BigInt(name.slice(0, 20)) % 10n, 1n, `${name} starts at a batch boundary`);
@@ -150,18 +154,21 @@ describe('EmbeddedStreamTransport durability', () => {
 
   it('waits for a live lock holder: appends time out, readers do not read past fsynced data', async () => {
     await withRoot(async (root) => {
-      await seeded(root, 2);
+      const segment = await seeded(root, 2);
+      // A live writer holds the lock and has written frame 3 but not yet fsynced it.
       const lockPath = join(root, 's', 'append.lock');
       await writeFile(lockPath, JSON.stringify({ pid: process.pid, host: hostname(), token: randomUUID(), acquiredAt: new Date().toISOString() }));
+      await appendFile(segment, encodeFrames([{ sequence: 3n, arrivalMs: Date.now(), partitionKey: 'k', data: text.encode('v2') }]));
       const transport = new EmbeddedStreamTransport({ root, lockTimeoutMs: 150 });
       await assert.rejects(
         transport.putRecords('s', [{ partitionKey: 'k', data: text.encode('x') }]),
         (err: unknown) => err instanceof TransientError && err.code === 'STREAM_LOCK_TIMEOUT' && err.message.includes(lockPath) && err.message.includes(String(process.pid)),
       );
-      // A reader arriving while a writer is mid-append cannot tell synced frames from unsynced ones.
-      assert.equal(await transport.latestSequenceNumber('s', shard0), '');
+      assert.equal(await transport.latestSequenceNumber('s', shard0), '2', 'only up to the fsync watermark');
+      assert.deepEqual(payloads(await readAll(transport, 's', shard0)), ['v0', 'v1']);
       await unlink(lockPath);
-      assert.equal(await transport.latestSequenceNumber('s', shard0), '2');
+      assert.equal(await transport.latestSequenceNumber('s', shard0), '3');
+      assert.deepEqual(payloads(await readAll(transport, 's', shard0)), ['v0', 'v1', 'v2']);
     });
   });
 
@@ -170,12 +177,27 @@ describe('EmbeddedStreamTransport durability', () => {
       const setup = new EmbeddedStreamTransport({ root });
       await setup.ensureStream('shared', { shardCount: 2 });
       const fixture = fileURLToPath(new URL('./concurrent-append.fixture.ts', import.meta.url));
-      const [a, b] = await Promise.all(
+      let writing = true;
+      const writers = Promise.all(
         ['a', 'b'].map(async (writer) => {
           const { stdout } = await run(process.execPath, ['--import', 'tsx', fixture, root, 'shared', writer, '20', '25'], { timeout: 60_000 });
           return JSON.parse(stdout) as PutResult[];
         }),
-      );
+      ).finally(() => {
+        writing = false;
+      });
+      // Meanwhile a reader in this process tails shard 0 the way a consumer does.
+      const tailer = new EmbeddedStreamTransport({ root });
+      const tailed: StreamRecord[] = [];
+      let seenWhileWriting = 0;
+      while (writing) {
+        const last = tailed[tailed.length - 1];
+        const from = last ? { type: 'AFTER_SEQUENCE_NUMBER' as const, sequenceNumber: last.sequenceNumber } : { type: 'TRIM_HORIZON' as const };
+        tailed.push(...(await tailer.readShard('shared', shardIdOf(0), from, 50)).records);
+        if (writing) seenWhileWriting = tailed.length;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const [a, b] = await writers;
       assert.equal(a!.length, 500);
       assert.equal(b!.length, 500);
       const reader = new EmbeddedStreamTransport({ root });
@@ -195,7 +217,11 @@ describe('EmbeddedStreamTransport durability', () => {
         total += records.length;
       }
       assert.equal(total, 1000);
-      assert.ok((await readdir(join(root, 'shared', shardIdOf(0)))).length > 1, 'segments rolled while both wrote');
+      const last = tailed[tailed.length - 1];
+      const restOfTail = last ? (await tailer.readShard('shared', shardIdOf(0), { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: last.sequenceNumber }, 1000)).records : [];
+      assert.deepEqual([...tailed, ...restOfTail].map((r) => r.sequenceNumber), (await readAll(reader, 'shared', shardIdOf(0))).map((r) => r.sequenceNumber));
+      assert.ok(seenWhileWriting > 0, 'the tailing reader made progress while both writers were appending');
+      assert.ok((await segmentNames(join(root, 'shared', shardIdOf(0)))).length > 1, 'segments rolled while both wrote');
     });
   });
 });

@@ -1,6 +1,8 @@
-import { open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { TerminalError } from '../../errors.ts';
 import type { PutRecord, StreamRecord } from '../stream-transport.ts';
 import { isLockHeld } from './file-lock.ts';
@@ -13,6 +15,8 @@ import { fsyncDir } from './stream-manifest.ts';
 /** Sequence numbers of a shard start here and grow by one per record. */
 export const FIRST_SEQUENCE = 1n;
 const POSITION_CACHE_SIZE = 64;
+const WATERMARK_FILE = 'watermark';
+const WATERMARK_BYTES = 20;
 
 export interface ShardLogOptions {
   stream: string;
@@ -121,6 +125,7 @@ export class ShardLog {
         this.segments = [...this.segments, segment];
       }
       this.tail = { segment, validEnd: offset + bytes.length, nextSequence: tail.nextSequence + BigInt(frames.length) };
+      await this.writeWatermark(segment, this.tail.validEnd);
       return frames.map((f) => f.sequence.toString());
     });
   }
@@ -128,8 +133,12 @@ export class ShardLog {
   /**
    * Picks up segments and frames written since the last call. Returns true when the last
    * segment ends in bytes that are not a whole valid frame (a torn tail, or a write underway).
-   * A reader does not advance while a live writer holds the lock: the frames it sees may not be
-   * fsynced yet, and a consumer must never act on a record that a power loss could take back.
+   *
+   * A consumer must never act on a record that a power loss could take back (its sequence
+   * number would be reused). So while a live writer holds the lock, a reader trusts the last
+   * segment only up to the watermark that writer's predecessors left after their fsync; when
+   * no one holds it, every whole frame present was fsynced by a writer that has finished (the
+   * size is read before the lock is checked, so a writer arriving in between does not count).
    */
   private async refresh(mode: 'reader' | 'writer'): Promise<boolean> {
     this.segments = await listSegments(this.options.dir);
@@ -143,9 +152,14 @@ export class ShardLog {
       const size = (await fh.stat()).size;
       if (size < this.tail.validEnd) this.tail = { segment: last, validEnd: 0, nextSequence: last };
       if (size === this.tail.validEnd) return false;
-      if (mode === 'reader' && (await isLockHeld(this.options.lockPath))) return false;
+      let limit = size;
+      if (mode === 'reader' && (await isLockHeld(this.options.lockPath))) {
+        const watermark = await this.readWatermark();
+        limit = watermark?.segment === last ? Math.min(size, watermark.end) : this.tail.validEnd;
+        if (limit <= this.tail.validEnd) return false;
+      }
       let next = this.tail.nextSequence;
-      const scan = await scanSegment(fh, this.tail.validEnd, size, (frame) => {
+      const scan = await scanSegment(fh, this.tail.validEnd, limit, (frame) => {
         if (frame.sequence !== next) throw this.corrupt(last, this.tail.validEnd, `frame has sequence ${frame.sequence}, expected ${next}`);
         next += 1n;
         return true;
@@ -153,6 +167,38 @@ export class ShardLog {
       this.tail = { segment: last, validEnd: scan.end, nextSequence: next };
       return scan.stop !== 'end';
     });
+  }
+
+  /**
+   * Records how far the last segment is fsynced: `<shardDir>/watermark`, u64 first sequence of the
+   * segment, u64 byte offset, u32 CRC of both. Not fsynced itself: it only ever understates what
+   * is durable.
+   */
+  private async writeWatermark(segment: bigint, end: number): Promise<void> {
+    const bytes = Buffer.alloc(WATERMARK_BYTES);
+    bytes.writeBigUInt64LE(segment, 0);
+    bytes.writeBigUInt64LE(BigInt(end), 8);
+    bytes.writeUInt32LE(crc32(bytes.subarray(0, 16)), 16);
+    // Overwrite in place (no O_TRUNC), so a reader never finds the file empty.
+    const fh = await open(join(this.options.dir, WATERMARK_FILE), constants.O_WRONLY | constants.O_CREAT);
+    try {
+      await fh.write(bytes, 0, WATERMARK_BYTES, 0);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private async readWatermark(): Promise<{ segment: bigint; end: number } | undefined> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(this.options.dir, WATERMARK_FILE));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    // A read that raced a rewrite fails the CRC and counts as no watermark.
+    if (bytes.length !== WATERMARK_BYTES || crc32(bytes.subarray(0, 16)) !== bytes.readUInt32LE(16)) return undefined;
+    return { segment: bytes.readBigUInt64LE(0), end: Number(bytes.readBigUInt64LE(8)) };
   }
 
   private latest(tail: Tail = this.tail): string {

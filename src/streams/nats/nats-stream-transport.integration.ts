@@ -5,6 +5,7 @@ import { connect } from 'nats';
 import type { JetStreamManager, NatsConnection } from 'nats';
 import { TerminalError, TransientError } from '../../errors.ts';
 import { describeStreamTransport } from '../../../test/contracts/stream-transport.contract.ts';
+import { StreamConsumer } from '../consumer.ts';
 import { shardIdOf } from '../shard-hash.ts';
 import { NatsStreamTransport } from './nats-stream-transport.ts';
 
@@ -102,6 +103,41 @@ describe('NatsStreamTransport', () => {
     const transport = new NatsStreamTransport({ servers: SERVER, streamPrefix: prefix });
     try {
       await assert.rejects(transport.ensureStream('orders', { shardCount: 1 }), (err: unknown) => err instanceof TerminalError && err.code === 'STREAM_NAME_CONFLICT');
+    } finally {
+      await transport.close();
+      await deleteStreams(shared.jsm, prefix);
+    }
+  });
+
+  it('feeds a StreamConsumer with parallel lanes: every record once, per-key order kept', async () => {
+    const prefix = `${RUN}_consumer_`;
+    const transport = new NatsStreamTransport({ servers: SERVER, streamPrefix: prefix });
+    try {
+      await transport.ensureStream('events', { shardCount: 2 });
+      await transport.putRecords('events', Array.from({ length: 300 }, (_, i) => ({ partitionKey: `k${i % 9}`, data: new TextEncoder().encode(`k${i % 9}:${Math.floor(i / 9)}`) })));
+      const committed: Record<string, string> = {};
+      const rows: string[] = [];
+      const consumer = new StreamConsumer(transport, {
+        stream: 'events',
+        consumerName: 'it',
+        startingPosition: 'TRIM_HORIZON',
+        batchSize: 16,
+        parallelizationFactor: 3,
+        checkpoints: { load: async () => ({ ...committed }) },
+        handler: async (batch) => {
+          rows.push(...batch.records.map((r) => new TextDecoder().decode(r.data)));
+          Object.assign(committed, batch.checkpoint);
+        },
+      });
+      assert.deepEqual((await consumer.runUntilIdle()).records, 300);
+      const perKey = new Map<string, number[]>();
+      for (const row of rows) {
+        const [key, n] = row.split(':');
+        perKey.set(key!, [...(perKey.get(key!) ?? []), Number(n)]);
+      }
+      for (const [key, values] of perKey) assert.deepEqual(values, Array.from({ length: values.length }, (_, i) => i), key);
+      assert.equal(rows.length, 300);
+      for (const lag of await consumer.lag()) assert.deepEqual([lag.recordsBehind, lag.millisBehind], [0, 0]);
     } finally {
       await transport.close();
       await deleteStreams(shared.jsm, prefix);
