@@ -20,7 +20,7 @@ export const EXIT_USAGE = 2;
 /** Builds the `lakestack` command tree (exported for tests and help generation). */
 export function buildProgram(): Command {
   const program = new Command('lakestack')
-    .description('A data lakehouse on your machine: streams, tables, SQL — and the same project on AWS.')
+    .description('A data lakehouse on your machine: streams, tables and SQL from one project file.')
     .option('-p, --project <file>', 'project file (default: nearest lakestack.config.ts)')
     .option('-e, --env <name>', 'environment overlay to apply (default: the project\'s defaultEnvironment)')
     .option('--state-dir <dir>', 'local state folder (default: the project\'s stateDir, .lakestack/<env>)')

@@ -45,6 +45,7 @@ export interface ShardLag {
   lastError?: string;
 }
 
+/** Everything a ShardConsumer needs, resolved from StreamConsumerOptions. */
 export interface ShardConsumerSettings {
   transport: StreamTransport;
   stream: string;

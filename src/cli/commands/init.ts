@@ -91,6 +91,8 @@ export function registerInit(program: Command): void {
         'schemas/order.avsc': `${JSON.stringify(ORDER_SCHEMA, null, 2)}\n`,
         'events/sample.json': `${JSON.stringify(SAMPLE_EVENT, null, 2)}\n`,
         '.gitignore': '.lakestack/\n',
+        // the project file is an ES module that imports 'lakestack'
+        'package.json': `${JSON.stringify({ name, private: true, type: 'module', devDependencies: { lakestack: '^0.1.0' } }, null, 2)}\n`,
       };
       const existing = Object.keys(files).filter((f) => existsSync(join(dir, f)));
       if (existing.includes('lakestack.config.ts')) {

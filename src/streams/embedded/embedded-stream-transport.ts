@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LakestackError, TerminalError, TransientError } from '../../errors.ts';
 import { shardIdOf, shardIndexFor } from '../shard-hash.ts';
-import { shardNotFound, streamNotFound, transportClosed } from '../stream-errors.ts';
+import { invalidArgument, shardNotFound, streamNotFound, transportClosed } from '../stream-errors.ts';
 import type { PutRecord, PutResult, ReadFrom, ReadResult, StreamDescription, StreamTransport } from '../stream-transport.ts';
 import { assertPutRecords, assertReadLimit, assertShardCount, assertStreamName, readStart } from '../stream-validation.ts';
 import { acquireFileLock } from './file-lock.ts';
@@ -31,6 +31,7 @@ const LOCK_FILE = 'append.lock';
  * <root>/<stream>/stream.json                 shard count, written once
  * <root>/<stream>/append.lock                 held by one writer process at a time
  * <root>/<stream>/<shardId>/<firstSeq>.seg    CRC-checked frames, sequence numbers 1, 2, 3, ...
+ * <root>/<stream>/<shardId>/watermark         how far the last segment is fsynced
  * ```
  *
  * Several processes may read and append at once: appends take the stream's lock file (a dead
@@ -51,6 +52,12 @@ export class EmbeddedStreamTransport implements StreamTransport {
     this.root = resolve(options.root);
     this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+    if (!Number.isInteger(this.segmentBytes) || this.segmentBytes < 1) {
+      throw invalidArgument('streamTransport.segmentBytes', `needs a whole number of bytes above 0, got ${this.segmentBytes}`);
+    }
+    if (!Number.isFinite(this.lockTimeoutMs) || this.lockTimeoutMs < 0) {
+      throw invalidArgument('streamTransport.lockTimeoutMs', `needs milliseconds of at least 0, got ${this.lockTimeoutMs}`);
+    }
   }
 
   async ensureStream(name: string, options: { shardCount: number }): Promise<StreamDescription> {

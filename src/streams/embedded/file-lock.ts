@@ -9,6 +9,7 @@ export interface FileLock {
   release(): Promise<void>;
 }
 
+/** How long to wait, and what the lock protects (for messages). */
 export interface FileLockOptions {
   /** Give up after this long with `STREAM_LOCK_TIMEOUT` (a TransientError). */
   timeoutMs: number;

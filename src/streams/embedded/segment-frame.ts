@@ -17,6 +17,7 @@ const BODY_FIXED_BYTES = 18;
 /** A length above this is garbage, never a frame: a key is at most 4 UTF-8 bytes a character. */
 export const MAX_FRAME_BYTES = FRAME_HEADER_BYTES + BODY_FIXED_BYTES + 4 * MAX_PARTITION_KEY_LENGTH + MAX_RECORD_BYTES;
 
+/** A record to encode, with the sequence number it is assigned. */
 export interface FrameInput {
   sequence: bigint;
   arrivalMs: number;
@@ -36,6 +37,7 @@ export interface FrameView {
   dataEnd: number;
 }
 
+/** Outcome of decoding at one offset. */
 export type FrameDecode =
   | { status: 'ok'; frame: FrameView }
   /** The buffer ends before the frame does: a write in progress, or a torn tail. */

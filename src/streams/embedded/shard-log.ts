@@ -18,6 +18,7 @@ const POSITION_CACHE_SIZE = 64;
 const WATERMARK_FILE = 'watermark';
 const WATERMARK_BYTES = 20;
 
+/** Where a shard's files are and how large a segment may grow. */
 export interface ShardLogOptions {
   stream: string;
   shardId: string;

@@ -11,6 +11,7 @@ export interface StreamManifest {
   createdAt: string;
 }
 
+/** File name of the manifest inside the stream's folder. */
 export const MANIFEST_FILE = 'stream.json';
 
 /** The manifest of the stream in `streamDir`, or undefined when the stream does not exist. */

@@ -1,6 +1,7 @@
 import { createInbox } from 'nats';
 import type { MsgHdrs, NatsConnection } from 'nats';
 
+/** One message of a batch: subject, payload and headers. */
 export interface BatchMessage {
   subject: string;
   data: Uint8Array;

@@ -40,6 +40,7 @@ export interface NatsStreamMarker {
   shardCount: number;
 }
 
+/** The description text carrying `marker`. */
 export function encodeMarker(marker: NatsStreamMarker): string {
   return JSON.stringify({ lakestack: marker });
 }

@@ -27,6 +27,7 @@ interface Cursor {
   lastDelivered?: number;
 }
 
+/** Records of one read and the subject's newest sequence number then ('' when empty). */
 export interface ShardRead {
   records: StreamRecord[];
   latestSequenceNumber: string;

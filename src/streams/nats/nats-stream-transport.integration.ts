@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { connect } from 'nats';
 import type { JetStreamManager, NatsConnection } from 'nats';
-import { TerminalError, TransientError } from '../../errors.ts';
+import { NotFoundError, TerminalError, TransientError } from '../../errors.ts';
 import { describeStreamTransport } from '../../../test/contracts/stream-transport.contract.ts';
 import { StreamConsumer } from '../consumer.ts';
 import { shardIdOf } from '../shard-hash.ts';
@@ -73,6 +73,11 @@ describe('NatsStreamTransport', () => {
       const stored = await shared.jsm.streams.getMessage(`${prefix}orders`, { seq: Number(put!.sequenceNumber) });
       assert.equal(stored.subject, `lakestack.${prefix}.orders.${put!.shardId}`);
       assert.equal(stored.header.get('Lakestack-Partition-Key'), 'k');
+      await transport.readShard('orders', put!.shardId, { type: 'TRIM_HORIZON' }, 10);
+      // Deleted behind the transport's back (its shard-count cache and read cursor still exist).
+      await shared.jsm.streams.delete(`${prefix}orders`);
+      await assert.rejects(transport.putRecords('orders', [{ partitionKey: 'k', data: new Uint8Array([2]) }]), NotFoundError);
+      await assert.rejects(transport.readShard('orders', put!.shardId, { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: put!.sequenceNumber }, 10), NotFoundError);
     } finally {
       await transport.close();
       await deleteStreams(shared.jsm, prefix);

@@ -251,6 +251,11 @@ export class NatsStreamTransport implements StreamTransport {
       assertStreamName(stream);
       return await fn(await this.connect());
     } catch (err) {
+      if (jetStreamErrorCode(err) === JS_STREAM_NOT_FOUND) {
+        // Deleted behind our back (our marker cache still knew it).
+        this.markers.delete(stream);
+        throw this.notFound(stream, this.names(stream));
+      }
       throw translateNatsError(err, `${operation} on stream "${stream}"`, this.servers);
     }
   }

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { repoRoot, tempDir } from '../support/paths.ts';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI (bin/lakestack.mjs) in `cwd`. */
+function cli(cwd: string, args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/lakestack.mjs'), ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LAKESTACK_LOG_LEVEL: 'error' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+describe('lakestack CLI', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+
+  before(async () => {
+    const tmp = await tempDir('lakestack-cli-');
+    cleanup = tmp.cleanup;
+    // the scaffolded project imports 'lakestack', as it would after `npm install lakestack`
+    await mkdir(join(tmp.dir, 'node_modules'));
+    await symlink(repoRoot, join(tmp.dir, 'node_modules', 'lakestack'));
+    dir = join(tmp.dir, 'shop');
+    const init = await cli(tmp.dir, ['init', 'shop']);
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stdout, /created project "shop"/);
+  });
+  after(() => cleanup?.());
+
+  it('refuses to init over an existing project', async () => {
+    const again = await cli(join(dir, '..'), ['init', 'shop']);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already exists/);
+  });
+
+  it('describes the resolved project with names and tags', async () => {
+    const r = await cli(dir, ['describe', '--json', '--env', 'prod']);
+    assert.equal(r.code, 0, r.stderr);
+    const d = JSON.parse(r.stdout);
+    assert.equal(d.environment, 'prod');
+    assert.equal(d.naming.resourceName, 'shop_prod');
+    assert.deepEqual(d.tags, { Environment: 'prod', Owner: 'data-team' });
+    assert.ok(d.resources.some((x: { kind: string; name: string }) => x.kind === 'database' && x.name === 'shop_prod'));
+  });
+
+  it('puts a Lambda DynamoDB event, a Kinesis event and JSON lines, delivers them and queries them', async () => {
+    const sample = JSON.parse(await readFile(join(dir, 'events/sample.json'), 'utf8'));
+    const record = sample.Records[0];
+    const second = structuredClone(record);
+    second.dynamodb.NewImage.id = { S: 'o-2' };
+    second.dynamodb.Keys.id = { S: 'o-2' };
+    second.dynamodb.NewImage.total_amount = { N: '1234567890.99' };
+    const kinesisRecord = {
+      awsRegion: 'us-east-1',
+      eventID: 'k-1',
+      eventName: 'MODIFY',
+      recordFormat: 'application/json',
+      tableName: 'orders',
+      eventSource: 'aws:dynamodb',
+      dynamodb: { ApproximateCreationDateTime: 1714644000000, Keys: { id: { S: 'o-1' } }, NewImage: { ...record.dynamodb.NewImage, status: { S: 'PAID' } }, SizeBytes: 100 },
+    };
+    const kinesisEvent = {
+      Records: [{ kinesis: { partitionKey: 'o-1', data: Buffer.from(JSON.stringify(kinesisRecord)).toString('base64'), sequenceNumber: '1', approximateArrivalTimestamp: 1714644000.5, kinesisSchemaVersion: '1.0' }, eventSource: 'aws:kinesis', eventName: 'aws:kinesis:record' }],
+    };
+    await writeFile(join(dir, 'kinesis.json'), JSON.stringify(kinesisEvent));
+    await writeFile(join(dir, 'lines.jsonl'), `${JSON.stringify(second)}\n{not json\n`);
+
+    for (const file of ['events/sample.json', 'kinesis.json', 'lines.jsonl']) {
+      const put = await cli(dir, ['stream', 'put', '--stream', 'changes', '--file', file, '--json']);
+      assert.equal(put.code, 0, put.stderr);
+    }
+    const dev = await cli(dir, ['dev', '--until-idle', '--json']);
+    assert.equal(dev.code, 0, dev.stderr);
+    const [status] = JSON.parse(dev.stdout);
+    assert.deepEqual({ ...status.counts, batches: 0 }, { in: 4, written: 3, filtered: 0, deadLettered: 1, files: status.counts.files, batches: 0 });
+
+    const q = await cli(dir, ['query', 'select id, Op, status, total_amount from shop_dev."order" order by _event_time', '--format', 'jsonl']);
+    assert.equal(q.code, 0, q.stderr);
+    const rows = q.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(
+      rows.map((r) => `${r.id}/${r.Op}/${r.status}`).sort(),
+      ['o-1/I/NEW', 'o-1/U/PAID', 'o-2/I/NEW'],
+    );
+    assert.ok(rows.some((r) => r.id === 'o-1' && r.Op === 'U' && r.status === 'PAID'), 'Kinesis-wrapped MODIFY landed');
+    assert.ok(rows.some((r) => r.id === 'o-2' && String(r.total_amount) === '1234567890.99'), 'decimal kept exact');
+    assert.match(q.stderr, /3 row\(s\)/);
+
+    const csv = await cli(dir, ['query', 'select id from shop_dev."order" order by id, Op', '--format', 'csv']);
+    assert.equal(csv.stdout, 'id\no-1\no-1\no-2\n');
+
+    const out = join(dir, 'out.parquet');
+    const pq = await cli(dir, ['query', 'select id, total_amount from shop_dev."order"', '--format', 'parquet', '--output', out]);
+    assert.equal(pq.code, 0, pq.stderr);
+    const duck = await DuckDBInstance.create(':memory:');
+    const conn = await duck.connect();
+    const read = await conn.runAndReadAll(`select count(*)::INT AS n, max(total_amount)::VARCHAR AS m from '${out}'`);
+    assert.deepEqual(read.getRowObjects(), [{ n: 3, m: '1234567890.99' }]);
+    conn.closeSync();
+    duck.closeSync();
+
+    const queries = await cli(dir, ['queries', '--json']);
+    assert.equal(JSON.parse(queries.stdout).length, 3);
+    const tables = await cli(dir, ['tables', '--json']);
+    const [table] = JSON.parse(tables.stdout);
+    assert.equal(table.table, 'shop_dev.order');
+    assert.equal(table.rows, 3);
+    const snaps = await cli(dir, ['snapshots', 'shop_dev.order', '--json']);
+    assert.ok(JSON.parse(snaps.stdout).length >= 2);
+    const st = await cli(dir, ['status', '--json']);
+    assert.equal(JSON.parse(st.stdout)[0].lastRun.counts.deadLettered, 1);
+  });
+
+  it('exits 2 on usage errors and 1 with the field path on a bad project', async () => {
+    assert.equal((await cli(dir, ['query', 'select 1', '--format', 'xml'])).code, 2);
+    assert.equal((await cli(dir, ['no-such-command'])).code, 2);
+    assert.equal((await cli(dir, ['snapshots', '--limit', 'zero'])).code, 2);
+    const config = await readFile(join(dir, 'lakestack.config.ts'), 'utf8');
+    await writeFile(join(dir, 'bad.config.ts'), config.replace('batchSize: 1000', 'batchSize: 20000'));
+    const bad = await cli(dir, ['describe', '--project', 'bad.config.ts']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /pipelines\.orders\.source\.batchSize: .*10000/);
+  });
+});
