@@ -85,6 +85,12 @@ export const dynamodbCdcPipelineSchema = z.strictObject({
   /** Avro files land at `{prefix}/avro/{type}/partition_date=YYYY-MM-DD/…`. */
   prefix: keyPrefix,
   codec: z.enum(['null', 'deflate']).default('deflate'),
+  /**
+   * Worker threads that decode, conform and encode batches while the consumer's thread does
+   * I/O and commits: `auto` = one per core (none on one core); 0 (default) = all in the
+   * consumer's thread. `npm run bench:cdc` measures both; on 2 shared cores threads gain little.
+   */
+  workerThreads: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default(0),
   deadLetterPrefix: keyPrefix,
   tags: z.record(z.string(), z.string()).optional(),
 });

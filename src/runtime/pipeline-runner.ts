@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RunRecord } from '../catalog/metadata-store.ts';
 import { errorMessage } from '../errors.ts';
+import { autoThreadCount, DeliveryThreadPool } from '../ingest/cdc/delivery-pool.ts';
 import { DynamodbCdcDelivery } from '../ingest/cdc/dynamodb-cdc-pipeline.ts';
 import type { BatchCounts } from '../ingest/cdc/dynamodb-cdc-pipeline.ts';
 import { StreamConsumer } from '../streams/index.ts';
@@ -28,6 +29,7 @@ export class PipelineRunner {
   private lastError: string | undefined;
   private readonly startedAt = new Date();
   private recordTimer: NodeJS.Timeout | undefined;
+  private readonly pool: DeliveryThreadPool | undefined;
 
   constructor(
     private readonly platform: Lakestack,
@@ -36,6 +38,15 @@ export class PipelineRunner {
     options: { pollIntervalMs?: number; onBatch?: (counts: BatchCounts) => void } = {},
   ) {
     const { definition, id } = prepared;
+    const threads = definition.workerThreads === 'auto' ? autoThreadCount() : definition.workerThreads;
+    if (threads > 0) {
+      this.pool = new DeliveryThreadPool(threads, {
+        typeField: definition.typeField,
+        codec: definition.codec,
+        schemas: Object.fromEntries([...prepared.targets].map(([type, t]) => [type, { json: t.schema.source.json, file: t.schema.source.source ?? type }])),
+        ...(definition.partitionDateField ? { partitionDateField: definition.partitionDateField } : {}),
+      });
+    }
     const delivery = new DynamodbCdcDelivery({
       pipelineId: id,
       definition,
@@ -44,6 +55,7 @@ export class PipelineRunner {
       catalog: platform.catalog,
       logger: platform.logger,
       metrics: platform.metrics,
+      ...(this.pool ? { pool: this.pool } : {}),
     });
     this.consumer = new StreamConsumer(platform.streams, {
       stream: definition.source.stream,
@@ -84,7 +96,7 @@ export class PipelineRunner {
     return this.prepared.id;
   }
 
-  /** Processes everything pending, then resolves (for `dev --until-idle`, demos and tests). */
+  /** Processes everything pending, then resolves (for `dev --until-idle`, demos and tests); one use. */
   async runUntilIdle(): Promise<void> {
     await this.record('RUNNING');
     try {
@@ -94,6 +106,8 @@ export class PipelineRunner {
       this.lastError = errorMessage(err);
       await this.record('FAILED');
       throw err;
+    } finally {
+      await this.pool?.close();
     }
   }
 
@@ -107,6 +121,7 @@ export class PipelineRunner {
   async stop(): Promise<void> {
     if (this.recordTimer) clearInterval(this.recordTimer);
     await this.consumer.stop();
+    await this.pool?.close();
     await this.record(this.lastError ? 'FAILED' : 'SUCCEEDED');
   }
 

@@ -30,8 +30,11 @@ describe('dmd-pipeline blueprint end to end (embedded engines)', () => {
     const tmp = await tempDir('lakestack-dmd-');
     cleanup = tmp.cleanup;
     platform = await openBlueprint('dmd-pipeline', tmp.dir, (raw) => {
+      const delivery = (raw.pipelines as { delivery: { source: Record<string, unknown>; workerThreads?: number } }).delivery;
       // small batches: many commits, several files per partition
-      (raw.pipelines as { delivery: { source: Record<string, unknown> } }).delivery.source.batchSize = 250;
+      delivery.source.batchSize = 250;
+      // batches transformed in worker threads: results must not differ from in-process ones
+      delivery.workerThreads = 2;
     });
     database = platform.project.databases.dmd!.name;
     const { pipelines } = await provision(platform);

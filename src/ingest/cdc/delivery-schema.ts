@@ -33,7 +33,11 @@ export interface DeliverySchema {
  * declares one of the change fields or the partition column.
  */
 export async function loadDeliverySchema(type: string, file: string): Promise<DeliverySchema> {
-  const source = await loadAvroSchemaFile(file);
+  return deliverySchemaOf(type, await loadAvroSchemaFile(file), file);
+}
+
+/** The delivery schema of a type from its parsed source schema (see `loadDeliverySchema`). */
+export function deliverySchemaOf(type: string, source: AvroSchema, file: string): DeliverySchema {
   const json = source.json as { type?: unknown; fields?: { name: string }[] };
   if (json.type !== 'record' || !Array.isArray(json.fields)) {
     throw new ValidationError('DELIVERY_SCHEMA_NOT_RECORD', `schema for type "${type}" in ${file} must be an Avro record, found ${JSON.stringify(json.type)}`);

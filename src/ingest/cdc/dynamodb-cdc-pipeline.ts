@@ -1,16 +1,13 @@
 import type { MetadataStore, NewDataFile, TableInfo } from '../../catalog/metadata-store.ts';
 import type { DynamodbCdcPipelineDefinition } from '../../config/index.ts';
-import { LakestackError, TerminalError } from '../../errors.ts';
-import { encodeAvroContainer } from '../../formats/avro/index.ts';
+import { TerminalError } from '../../errors.ts';
 import type { Logger, Metrics } from '../../observability/index.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import type { ConsumerBatch } from '../../streams/index.ts';
 import { commitWithRetry, dataFileKey } from '../../tables/index.ts';
-import { decodeChangeRecord, partitionDateOf } from '../dynamodb/index.ts';
-import type { DynamoItem } from '../dynamodb/index.ts';
-import { deadLetterOf } from './dead-letter.ts';
-import type { DeadLetter } from './dead-letter.ts';
-import { CHANGE_FIELDS, PARTITION_COLUMN } from './delivery-schema.ts';
+import { transformBatch } from './batch-transform.ts';
+import type { TransformInput, TransformOutput, TransformSettings } from './batch-transform.ts';
+import { PARTITION_COLUMN } from './delivery-schema.ts';
 import type { DeliverySchema } from './delivery-schema.ts';
 
 /** Counts of one batch; `in = written + filtered + deadLettered` always holds. */
@@ -36,96 +33,55 @@ export interface DynamodbCdcDeliveryDeps {
   catalog: MetadataStore;
   logger: Logger;
   metrics: Metrics;
-}
-
-interface Group {
-  target: DeliveryTarget;
-  date: string;
-  records: Record<string, unknown>[];
+  /** Worker threads for the CPU half of batches; absent: in the consumer's thread. */
+  pool?: { transform(input: TransformInput): Promise<TransformOutput> };
 }
 
 /**
- * The delivery worker's batch handler: decode each change record, keep the configured types,
- * take NewImage (INSERT/MODIFY) or OldImage (REMOVE), conform it to the type's Avro schema, add
- * Op/_event_time/_sequence_number, group by (type, partition date), write one Avro file per
- * group, dead-letter what cannot be delivered, and commit the files with the batch's stream
- * checkpoint as one snapshot.
+ * The delivery worker's batch handler: transform the batch (`transformBatch`: decode, filter,
+ * conform, group by type and partition date, encode Avro; in a worker thread when a pool is
+ * given), write one Avro file per group and the dead letters, check that the batch reconciles,
+ * and commit the files with the batch's stream checkpoint as one snapshot.
  *
  * File names derive from the batch's shard, lane and sequence range, so a batch replayed after
  * a crash overwrites its own uncommitted files instead of adding new ones.
  */
 export class DynamodbCdcDelivery {
   private readonly labels: { pipeline: string };
+  private readonly settings: TransformSettings;
 
   constructor(private readonly deps: DynamodbCdcDeliveryDeps) {
     this.labels = { pipeline: deps.pipelineId };
+    const { definition } = deps;
+    this.settings = {
+      typeField: definition.typeField,
+      codec: definition.codec,
+      schemas: new Map([...deps.targets].map(([type, t]) => [type, t.schema])),
+      ...(definition.partitionDateField ? { partitionDateField: definition.partitionDateField } : {}),
+    };
   }
 
   /** Processes and commits one batch; returns its reconciled counts. */
   async handle(batch: ConsumerBatch): Promise<BatchCounts> {
     const t0 = performance.now();
     const { definition } = this.deps;
-    const counts: BatchCounts = { in: batch.records.length, written: 0, filtered: 0, deadLettered: 0, files: 0 };
-    const groups = new Map<string, Group>();
-    const deadLetters: DeadLetter[] = [];
-    const sourceOf = new Map<Record<string, unknown>, (typeof batch.records)[number]>();
-
-    for (const record of batch.records) {
-      try {
-        const change = decodeChangeRecord(Buffer.from(record.data));
-        const type = typeOf(change.image, definition.typeField);
-        if (type === undefined) {
-          throw new TerminalError('DELIVERY_MISSING_TYPE', `the ${change.eventName === 'REMOVE' ? 'OldImage' : 'NewImage'} has no string attribute "${definition.typeField}" naming the record type`);
-        }
-        const target = this.deps.targets.get(type);
-        if (!target) {
-          counts.filtered++;
-          continue;
-        }
-        const { record: conformed } = target.schema.conform(change.image);
-        const changeTime = change.approximateCreationTime ?? record.approximateArrivalTimestamp;
-        const date = definition.partitionDateField
-          ? partitionDateOf(change.image[definition.partitionDateField], definition.partitionDateField)
-          : partitionDateOf(changeTime, 'ApproximateCreationDateTime');
-        conformed[CHANGE_FIELDS.op] = change.op;
-        conformed[CHANGE_FIELDS.eventTime] = changeTime.getTime();
-        conformed[CHANGE_FIELDS.sequenceNumber] = change.sequenceNumber ?? record.sequenceNumber;
-        const key = `${type}\u0000${date}`;
-        let group = groups.get(key);
-        if (!group) groups.set(key, (group = { target, date, records: [] }));
-        group.records.push(conformed);
-        sourceOf.set(conformed, record);
-      } catch (err) {
-        if (!(err instanceof LakestackError)) throw err;
-        deadLetters.push(deadLetterOf(batch.stream, record, err.code, err.message));
-      }
-    }
-
     const first = batch.records[0]?.sequenceNumber ?? batch.to;
     const batchName = `${batch.shardId}-l${batch.lane}-${first}-${batch.to}`;
-    const encoded: { table: TableInfo; date: string; written: number; body: Buffer }[] = [];
-    for (const group of groups.values()) {
-      let invalid = 0;
-      const body = encodeAvroContainer(group.target.schema.landed, group.records, {
-        codec: definition.codec,
-        metadata: { 'lakestack.batch': batchName },
-        onInvalidRecord: (error, rec) => {
-          invalid++;
-          deadLetters.push(deadLetterOf(batch.stream, sourceOf.get(rec as Record<string, unknown>)!, error.code, error.message));
-        },
-      });
-      const written = group.records.length - invalid;
-      if (written > 0) encoded.push({ table: group.target.table, date: group.date, written, body });
-    }
+    const input = { stream: batch.stream, batchName, records: batch.records };
+    const output = this.deps.pool ? await this.deps.pool.transform(input) : transformBatch(this.settings, input);
+    const { deadLetters } = output;
+    this.deps.metrics.observe('transform_ms', this.labels, performance.now() - t0);
+    const counts: BatchCounts = { in: output.in, written: 0, filtered: output.filtered, deadLettered: 0, files: 0 };
 
     // publish: immutable files first, then one catalog commit makes them visible
     const tp = performance.now();
     const files = await Promise.all(
-      encoded.map(async ({ table, date, written, body }) => {
+      output.groups.map(async ({ type, date, records, body }) => {
+        const table = this.deps.targets.get(type)!.table;
         const key = dataFileKey(table.path, table.partitionColumns, { [PARTITION_COLUMN]: date }, `${batchName}.avro`);
         const info = await this.deps.store.put(key, body, { contentType: 'application/avro' });
-        counts.written += written;
-        const file: NewDataFile = { path: key, format: 'avro', recordCount: written, sizeBytes: info.size, partitionValues: { [PARTITION_COLUMN]: date } };
+        counts.written += records;
+        const file: NewDataFile = { path: key, format: 'avro', recordCount: records, sizeBytes: info.size, partitionValues: { [PARTITION_COLUMN]: date } };
         return { tableId: table.tableId, file };
       }),
     );
@@ -177,10 +133,5 @@ export class DynamodbCdcDelivery {
     }
     return counts;
   }
-}
-
-function typeOf(image: DynamoItem, field: string): string | undefined {
-  const value = (image as Record<string, unknown>)[field];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 

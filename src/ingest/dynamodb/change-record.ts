@@ -54,6 +54,11 @@ export interface DecodeChangeRecordOptions {
    * `ApproximateCreationDateTimePrecision`. Default `MILLISECOND` (the AWS default).
    */
   kinesisTimePrecision?: 'MILLISECOND' | 'MICROSECOND';
+  /**
+   * Unmarshall only the image that lands (NewImage for INSERT/MODIFY, OldImage for REMOVE) and
+   * leave the other one out of the result: the delivery worker's hot path. Default false.
+   */
+  imageOnly?: boolean;
 }
 
 const EVENT_NAMES = new Set<string>(['INSERT', 'MODIFY', 'REMOVE']);
@@ -142,8 +147,10 @@ export function decodeChangeRecord(payload: Buffer | string, options: DecodeChan
   }
   const streamViewType = optionalString(ddb.StreamViewType);
   const keys = unmarshallNamed(ddb.Keys, 'Keys', label, eventId);
-  const newImage = ddb.NewImage === undefined ? undefined : unmarshallNamed(ddb.NewImage, 'NewImage', label, eventId);
-  const oldImage = ddb.OldImage === undefined ? undefined : unmarshallNamed(ddb.OldImage, 'OldImage', label, eventId);
+  const skipNew = options.imageOnly === true && name === 'REMOVE';
+  const skipOld = options.imageOnly === true && name !== 'REMOVE';
+  const newImage = ddb.NewImage === undefined || skipNew ? undefined : unmarshallNamed(ddb.NewImage, 'NewImage', label, eventId);
+  const oldImage = ddb.OldImage === undefined || skipOld ? undefined : unmarshallNamed(ddb.OldImage, 'OldImage', label, eventId);
   const needed = name === 'REMOVE' ? 'OldImage' : 'NewImage';
   const image = name === 'REMOVE' ? oldImage : newImage;
   if (image === undefined) {

@@ -89,22 +89,31 @@ function conformRecord(node: ConformNode, value: unknown, path: string, ctx: Con
   return out;
 }
 
+/** A union value as avsc takes it: wrapped `{ branch: value }` when the union is ambiguous. */
+function wrapBranch(union: ConformNode, branch: ConformNode, value: unknown): unknown {
+  return union.wrapped ? { [branch.branchName]: value } : value;
+}
+
 function conformUnion(node: ConformNode, value: unknown, path: string, ctx: ConformContext): unknown {
   const branches = node.branches ?? [];
-  const wrap = (branch: ConformNode, v: unknown): unknown => (node.wrapped ? { [branch.branchName]: v } : v);
   if (branches.length === 1) {
     const only = branches[0] as ConformNode;
-    return wrap(only, conformValue(only, value, path, ctx));
+    return wrapBranch(node, only, conformValue(only, value, path, ctx));
   }
   // exact kinds first, so a number picks "long" over "string" whatever the branch order
   const failures: Mismatch[] = [];
   for (const strict of ctx.strict ? [true] : [true, false]) {
     for (const branch of branches) {
+      // a present value never fits the null branch: skip the attempt (and its exception)
+      if (branch.nullable && value !== null && value !== undefined) {
+        if (!strict || ctx.strict) failures.push(new Mismatch(path, 'type', `${branch.label} takes only null`, value));
+        continue;
+      }
       const attempt: ConformContext = { dropped: [], strict };
       try {
         const v = conformValue(branch, value, path, attempt);
         ctx.dropped.push(...attempt.dropped);
-        return wrap(branch, v);
+        return wrapBranch(node, branch, v);
       } catch (err) {
         if (!(err instanceof Mismatch)) throw err;
         if (!strict || ctx.strict) failures.push(err);
