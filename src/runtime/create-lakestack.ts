@@ -16,6 +16,7 @@ import { createStreamTransport } from '../streams/index.ts';
 import type { StreamTransport } from '../streams/stream-transport.ts';
 import { TableManager } from '../tables/index.ts';
 import { createFileBinder } from './file-binders.ts';
+import type { PlatformFileBinder } from './file-binders.ts';
 
 /** The platform for one project and environment: every adapter, built once. */
 export interface Lakestack {
@@ -26,6 +27,8 @@ export interface Lakestack {
   readonly engine: QueryEngine;
   readonly query: LakehouseQuery;
   readonly tables: TableManager;
+  /** Turns data files into files the engine scans (Avro companions); vacuum prunes it. */
+  readonly binder: PlatformFileBinder;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Folder for caches (companions, downloads) of this environment. */
@@ -81,6 +84,7 @@ export async function createLakestack(project: ResolvedProject, options: CreateL
     engine,
     query,
     tables,
+    binder,
     logger,
     metrics,
     cacheDir,

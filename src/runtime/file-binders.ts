@@ -11,6 +11,8 @@ import { hasLocalFileAccess } from '../storage/object-store.ts';
 export interface PlatformFileBinder extends FileBinder {
   /** Builds Avro companions ahead of the first query. */
   warm(table: TableInfo, files: DataFileInfo[]): Promise<void>;
+  /** Drops cached companions of data files vacuum deleted. */
+  forget(files: { tableId: number; dataFileId: number }[]): Promise<void>;
 }
 
 export function createFileBinder(deps: { store: ObjectStore; engine: QueryEngine; cacheDir: string; logger: Logger }): PlatformFileBinder {
@@ -27,5 +29,6 @@ export function createFileBinder(deps: { store: ObjectStore; engine: QueryEngine
     async warm(table, files) {
       if (table.format === 'avro') await avro.warm(table, files);
     },
+    forget: (files) => avro.forget(files),
   };
 }

@@ -13,7 +13,7 @@ export interface VacuumOptions {
 
 export interface VacuumReport {
   /** Files a snapshot removed (overwrite, compaction, dropped table) more than the grace period ago. */
-  retired: { path: string; sizeBytes: number }[];
+  retired: { path: string; sizeBytes: number; tableId: number; dataFileId: number }[];
   /** Files under table paths that no snapshot ever referenced (crashed writers), past the grace period. */
   orphans: { path: string; sizeBytes: number }[];
   bytes: number;
@@ -31,7 +31,7 @@ export async function vacuum(catalog: MetadataStore, store: ObjectStore, options
   const dryRun = options.dryRun ?? false;
 
   const retiredFiles = await catalog.listRetiredFiles(cutoff);
-  const retired = retiredFiles.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes }));
+  const retired = retiredFiles.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, tableId: f.tableId, dataFileId: f.dataFileId }));
 
   const known = await catalog.listKnownFilePaths();
   const prefixes = new Set<string>(options.extraPrefixes ?? []);

@@ -63,20 +63,20 @@ describe('lakestack CLI', () => {
     const sample = JSON.parse(await readFile(join(dir, 'events/sample.json'), 'utf8'));
     const record = sample.Records[0];
     const second = structuredClone(record);
-    second.dynamodb.NewImage.id = { S: 'o-2' };
-    second.dynamodb.Keys.id = { S: 'o-2' };
+    second.dynamodb.NewImage.id = { S: 's-2' };
+    second.dynamodb.Keys.id = { S: 's-2' };
     second.dynamodb.NewImage.total_amount = { N: '1234567890.99' };
     const kinesisRecord = {
       awsRegion: 'us-east-1',
       eventID: 'k-1',
       eventName: 'MODIFY',
       recordFormat: 'application/json',
-      tableName: 'orders',
+      tableName: 'sales',
       eventSource: 'aws:dynamodb',
-      dynamodb: { ApproximateCreationDateTime: 1714644000000, Keys: { id: { S: 'o-1' } }, NewImage: { ...record.dynamodb.NewImage, status: { S: 'PAID' } }, SizeBytes: 100 },
+      dynamodb: { ApproximateCreationDateTime: 1714644000000, Keys: { id: { S: 's-1' } }, NewImage: { ...record.dynamodb.NewImage, status: { S: 'PAID' } }, SizeBytes: 100 },
     };
     const kinesisEvent = {
-      Records: [{ kinesis: { partitionKey: 'o-1', data: Buffer.from(JSON.stringify(kinesisRecord)).toString('base64'), sequenceNumber: '1', approximateArrivalTimestamp: 1714644000.5, kinesisSchemaVersion: '1.0' }, eventSource: 'aws:kinesis', eventName: 'aws:kinesis:record' }],
+      Records: [{ kinesis: { partitionKey: 's-1', data: Buffer.from(JSON.stringify(kinesisRecord)).toString('base64'), sequenceNumber: '1', approximateArrivalTimestamp: 1714644000.5, kinesisSchemaVersion: '1.0' }, eventSource: 'aws:kinesis', eventName: 'aws:kinesis:record' }],
     };
     await writeFile(join(dir, 'kinesis.json'), JSON.stringify(kinesisEvent));
     await writeFile(join(dir, 'lines.jsonl'), `${JSON.stringify(second)}\n{not json\n`);
@@ -90,22 +90,22 @@ describe('lakestack CLI', () => {
     const [status] = JSON.parse(dev.stdout);
     assert.deepEqual({ ...status.counts, batches: 0 }, { in: 4, written: 3, filtered: 0, deadLettered: 1, files: status.counts.files, batches: 0 });
 
-    const q = await cli(dir, ['query', 'select id, Op, status, total_amount from shop_dev."order" order by _event_time', '--format', 'jsonl']);
+    const q = await cli(dir, ['query', 'select id, Op, status, total_amount from shop_dev.sale order by _event_time', '--format', 'jsonl']);
     assert.equal(q.code, 0, q.stderr);
     const rows = q.stdout.trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(
       rows.map((r) => `${r.id}/${r.Op}/${r.status}`).sort(),
-      ['o-1/I/NEW', 'o-1/U/PAID', 'o-2/I/NEW'],
+      ['s-1/I/NEW', 's-1/U/PAID', 's-2/I/NEW'],
     );
-    assert.ok(rows.some((r) => r.id === 'o-1' && r.Op === 'U' && r.status === 'PAID'), 'Kinesis-wrapped MODIFY landed');
-    assert.ok(rows.some((r) => r.id === 'o-2' && String(r.total_amount) === '1234567890.99'), 'decimal kept exact');
+    assert.ok(rows.some((r) => r.id === 's-1' && r.Op === 'U' && r.status === 'PAID'), 'Kinesis-wrapped MODIFY landed');
+    assert.ok(rows.some((r) => r.id === 's-2' && String(r.total_amount) === '1234567890.99'), 'decimal kept exact');
     assert.match(q.stderr, /3 row\(s\)/);
 
-    const csv = await cli(dir, ['query', 'select id from shop_dev."order" order by id, Op', '--format', 'csv']);
-    assert.equal(csv.stdout, 'id\no-1\no-1\no-2\n');
+    const csv = await cli(dir, ['query', 'select id from shop_dev.sale order by id, Op', '--format', 'csv']);
+    assert.equal(csv.stdout, 'id\ns-1\ns-1\ns-2\n');
 
     const out = join(dir, 'out.parquet');
-    const pq = await cli(dir, ['query', 'select id, total_amount from shop_dev."order"', '--format', 'parquet', '--output', out]);
+    const pq = await cli(dir, ['query', 'select id, total_amount from shop_dev.sale', '--format', 'parquet', '--output', out]);
     assert.equal(pq.code, 0, pq.stderr);
     const duck = await DuckDBInstance.create(':memory:');
     const conn = await duck.connect();
@@ -118,12 +118,41 @@ describe('lakestack CLI', () => {
     assert.equal(JSON.parse(queries.stdout).length, 3);
     const tables = await cli(dir, ['tables', '--json']);
     const [table] = JSON.parse(tables.stdout);
-    assert.equal(table.table, 'shop_dev.order');
+    assert.equal(table.table, 'shop_dev.sale');
     assert.equal(table.rows, 3);
-    const snaps = await cli(dir, ['snapshots', 'shop_dev.order', '--json']);
+    const snaps = await cli(dir, ['snapshots', 'shop_dev.sale', '--json']);
     assert.ok(JSON.parse(snaps.stdout).length >= 2);
     const st = await cli(dir, ['status', '--json']);
     assert.equal(JSON.parse(st.stdout)[0].lastRun.counts.deadLettered, 1);
+  });
+
+  it('runs continuously with `dev`, delivers what arrives, and stops cleanly on SIGINT', async () => {
+    const dev = spawn(process.execPath, [join(repoRoot, 'bin/lakestack.mjs'), 'dev', '--poll-ms', '100'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LAKESTACK_LOG_LEVEL: 'error' } });
+    let stderr = '';
+    dev.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => dev.on('exit', resolve));
+    try {
+      for (let i = 0; i < 100 && !stderr.includes('running'); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.match(stderr, /running sales/);
+      const sample = JSON.parse(await readFile(join(dir, 'events/sample.json'), 'utf8'));
+      sample.Records[0].dynamodb.NewImage.id = { S: 's-live' };
+      sample.Records[0].dynamodb.Keys.id = { S: 's-live' };
+      await writeFile(join(dir, 'live.json'), JSON.stringify(sample));
+      assert.equal((await cli(dir, ['stream', 'put', '--stream', 'changes', '--file', 'live.json'])).code, 0);
+      let count = 0;
+      for (let i = 0; i < 100 && count === 0; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        const q = await cli(dir, ['query', "select count(*) from shop_dev.sale where id = 's-live'", '--format', 'csv']);
+        count = Number(q.stdout.trim().split('\n')[1]);
+      }
+      assert.equal(count, 1, 'the running pipeline delivered the new record');
+    } finally {
+      dev.kill('SIGINT');
+    }
+    assert.equal(await exited, 0, stderr);
+    const st = JSON.parse((await cli(dir, ['status', '--json'])).stdout);
+    assert.equal(st[0].lastRun.status, 'SUCCEEDED');
+    assert.equal(st[0].lastRun.counts.written, 1);
   });
 
   it('exits 2 on usage errors and 1 with the field path on a bad project', async () => {
@@ -134,6 +163,6 @@ describe('lakestack CLI', () => {
     await writeFile(join(dir, 'bad.config.ts'), config.replace('batchSize: 1000', 'batchSize: 20000'));
     const bad = await cli(dir, ['describe', '--project', 'bad.config.ts']);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /pipelines\.orders\.source\.batchSize: .*10000/);
+    assert.match(bad.stderr, /pipelines\.sales\.source\.batchSize: .*10000/);
   });
 });

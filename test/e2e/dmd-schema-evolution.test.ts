@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateChangeStream } from '../../examples/dmd-pipeline/generate.ts';
@@ -89,8 +89,12 @@ describe('dmd-pipeline schema changes and vacuum', () => {
     assert.deepEqual(dry.orphans.map((o) => o.path), ['data-pipeline/avro/demand/partition_date=2024-05-01/orphan.avro']);
     assert.equal(dry.retired.length, retiredCount);
     assert.ok(await platform.store.head(dry.orphans[0]!.path), 'dry run deletes nothing');
-    await vacuum(platform.catalog, platform.store, { graceMs: 3600_000, now: later });
+    const companions = async () => (await readdir(join(platform.cacheDir, 'companions'), { recursive: true })).filter((f) => String(f).endsWith('.parquet')).length;
+    const companionsBefore = await companions();
+    const done = await vacuum(platform.catalog, platform.store, { graceMs: 3600_000, now: later });
+    await platform.binder.forget(done.retired);
     assert.equal(await platform.store.head(dry.orphans[0]!.path), undefined);
+    assert.ok((await companions()) < companionsBefore, 'companions of vacuumed files dropped from the cache');
     assert.equal((await platform.store.list('data-pipeline/avro/sale/')).objects.length, 0);
     assert.ok(Number((await rows(platform, `SELECT count(*) FROM ${db}.demand`))[0]![0]) > 0, 'live tables untouched');
     await platform.close();

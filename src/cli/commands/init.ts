@@ -7,9 +7,9 @@ import type { GlobalOptions } from '../context.ts';
 import { createOutput } from '../output.ts';
 import { usageError } from '../usage-error.ts';
 
-const ORDER_SCHEMA = {
+const SALE_SCHEMA = {
   type: 'record',
-  name: 'Order',
+  name: 'Sale',
   namespace: 'com.example',
   fields: [
     { name: 'id', type: 'string' },
@@ -30,10 +30,10 @@ const SAMPLE_EVENT = {
       eventSource: 'aws:dynamodb',
       dynamodb: {
         ApproximateCreationDateTime: 1714557600,
-        Keys: { id: { S: 'o-1' } },
+        Keys: { id: { S: 's-1' } },
         NewImage: {
-          id: { S: 'o-1' },
-          type: { S: 'order' },
+          id: { S: 's-1' },
+          type: { S: 'sale' },
           customer_id: { S: 'c-9' },
           status: { S: 'NEW' },
           total_amount: { N: '42.50' },
@@ -55,16 +55,16 @@ export default defineProject({
   naming: '{prefix}_{environment}',
   tags: { Owner: 'data-team' },
   defaultEnvironment: 'dev',
-  environments: { dev: {}, prod: { pipelines: { orders: { source: { batchSize: 5000 } } } } },
+  environments: { dev: {}, prod: { pipelines: { sales: { source: { batchSize: 5000 } } } } },
   streams: { changes: { shards: 1 } },
   databases: { main: {} },
   workgroups: { sql: { resultPrefix: 'query-results' } },
   pipelines: {
-    orders: {
+    sales: {
       kind: 'dynamodb-cdc',
       source: { stream: 'changes', startingPosition: 'TRIM_HORIZON', batchSize: 1000, parallelizationFactor: 1 },
       typeField: 'type',
-      schemas: { order: 'schemas/order.avsc' },
+      schemas: { sale: 'schemas/sale.avsc' },
       partitionDateField: 'created_at',
       database: 'main',
       prefix: 'lake',
@@ -88,7 +88,7 @@ export function registerInit(program: Command): void {
       if (!/^[A-Za-z0-9_-]+$/.test(name)) throw usageError(`project name "${name}" may use letters, digits, "_" and "-" only`);
       const files: Record<string, string> = {
         'lakestack.config.ts': configText(name),
-        'schemas/order.avsc': `${JSON.stringify(ORDER_SCHEMA, null, 2)}\n`,
+        'schemas/sale.avsc': `${JSON.stringify(SALE_SCHEMA, null, 2)}\n`,
         'events/sample.json': `${JSON.stringify(SAMPLE_EVENT, null, 2)}\n`,
         '.gitignore': '.lakestack/\n',
         // the project file is an ES module that imports 'lakestack'
@@ -110,7 +110,7 @@ export function registerInit(program: Command): void {
         out.line(`  cd ${dirArg ?? '.'}`);
         out.line('  npx lakestack stream put --stream changes --file events/sample.json');
         out.line('  npx lakestack dev --until-idle');
-        out.line(`  npx lakestack query "select * from ${name.replaceAll('-', '_')}_dev.order"`);
+        out.line(`  npx lakestack query "select * from ${name.replaceAll('-', '_')}_dev.sale"`);
       });
     });
 }

@@ -19,6 +19,7 @@ export function registerVacuum(program: Command): void {
       await withPlatform(options, async (platform, out) => {
         const graceMs = (hours ?? platform.project.vacuumGraceHours) * 3600_000;
         const report = await vacuum(platform.catalog, platform.store, { graceMs, dryRun: options.dryRun ?? false });
+        if (!report.dryRun) await platform.binder.forget(report.retired);
         out.result(report, () => {
           const verb = report.dryRun ? 'would delete' : 'deleted';
           for (const f of report.retired) out.line(`${verb} retired ${f.path}`);

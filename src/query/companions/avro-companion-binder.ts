@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ColumnType } from '../../catalog/column-types.ts';
 import { duckDbTypeOf, quoteIdent } from '../../catalog/column-types.ts';
@@ -36,7 +36,7 @@ function jsonReadType(type: ColumnType): string {
  * Makes Avro tables fast to query: DuckDB here has no Avro reader, so each immutable Avro data
  * file gets a columnar companion — the same rows as Parquet (zstd), partition values included —
  * built once, on first read or right after commit (`warm`), and cached under
- * `<cacheDir>/companions/<table uuid>/s<schemaVersion>/<dataFileId>.parquet`. Data files never
+ * `<cacheDir>/companions/t<tableId>/s<schemaVersion>/<dataFileId>.parquet`. Data files never
  * change, so a companion never goes stale; a schema change starts a new folder.
  */
 export class AvroCompanionBinder implements FileBinder {
@@ -62,7 +62,20 @@ export class AvroCompanionBinder implements FileBinder {
   }
 
   private companionPath(table: TableInfo, file: DataFileInfo): string {
-    return join(this.deps.cacheDir, 'companions', table.uuid, `s${table.schemaVersion}`, `${file.dataFileId}.parquet`);
+    return join(this.companionsDir, `t${table.tableId}`, `s${table.schemaVersion}`, `${file.dataFileId}.parquet`);
+  }
+
+  private get companionsDir(): string {
+    return join(this.deps.cacheDir, 'companions');
+  }
+
+  /** Deletes the companions of data files that vacuum removed (every schema version). */
+  async forget(files: { tableId: number; dataFileId: number }[]): Promise<void> {
+    for (const f of files) {
+      const dir = join(this.companionsDir, `t${f.tableId}`);
+      const versions = await readdir(dir).catch(() => [] as string[]);
+      for (const v of versions) await rm(join(dir, v, `${f.dataFileId}.parquet`), { force: true });
+    }
   }
 
   private companion(table: TableInfo, file: DataFileInfo): Promise<string> {
