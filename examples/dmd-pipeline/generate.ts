@@ -60,7 +60,7 @@ type Item = Record<string, MarshallInput>;
 type EventName = 'INSERT' | 'MODIFY' | 'REMOVE';
 
 /** mulberry32: small, fast, and the same on every platform. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { DMD_TYPES, generateChangeStream } from '../../examples/dmd-pipeline/generate.ts';
+import { DMD_TYPES, generateChangeStream, prng } from '../../examples/dmd-pipeline/generate.ts';
 import { countsSql } from '../../examples/dmd-pipeline/demo.ts';
-import type { JsonValue } from '../../src/query/query-engine.ts';
 import type { Lakestack } from '../../src/runtime/create-lakestack.ts';
 import { provision } from '../../src/runtime/provision.ts';
 import { putChangeInput } from '../../src/runtime/put-change-input.ts';
 import { repoRoot, tempDir } from '../support/paths.ts';
-import { openBlueprint } from '../support/platform.ts';
+import { openBlueprint, queryRows } from '../support/platform.ts';
 
 const KILLS = 20;
 const MAX_RUNS = 60;
-
-/** Deterministic PRNG so a failing run can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs the child worker; kills it with SIGKILL `killAfterMs` after it reports ready. */
 function runChild(stateDir: string, killAfterMs: number | undefined): Promise<{ killed: boolean; code: number | null; stderr: string }> {
@@ -64,7 +51,7 @@ describe('dmd-pipeline crash safety: SIGKILL at random points, then restart', ()
 
   it(`keeps every record exactly once across ${KILLS}+ kills`, { timeout: 600_000 }, async () => {
     const generated = generateChangeStream({ seed: 11, records: 4000, days: 3 });
-    const random = mulberry32(20261123);
+    const random = prng(20261123); // seeded: a failing run can be replayed
     const chunks = 30;
     const perChunk = Math.ceil(generated.records.length / chunks);
     const producer = await openBlueprint('dmd-pipeline', stateDir, (raw) => {
@@ -94,12 +81,12 @@ describe('dmd-pipeline crash safety: SIGKILL at random points, then restart', ()
 
     platform = await openBlueprint('dmd-pipeline', stateDir);
     const database = platform.project.databases.dmd!.name;
-    const rows = await all(platform, countsSql(database));
+    const rows = await queryRows(platform, countsSql(database));
     const got: Record<string, Record<string, number>> = {};
     for (const [type, day, n] of rows) (got[String(type)] ??= {})[String(day)] = Number(n);
     for (const type of DMD_TYPES) assert.deepEqual(got[type] ?? {}, generated.expected.perTypeDay[type], `exactly-once counts of ${type}`);
 
-    const dup = await all(
+    const dup = await queryRows(
       platform,
       DMD_TYPES.map((t) => `SELECT '${t}' AS t, id, _sequence_number, count(*) AS n FROM ${database}.${t} GROUP BY ALL HAVING count(*) > 1`).join(' UNION ALL '),
     );
@@ -117,10 +104,3 @@ describe('dmd-pipeline crash safety: SIGKILL at random points, then restart', ()
   });
 });
 
-async function all(platform: Lakestack, sql: string): Promise<JsonValue[][]> {
-  const execution = await platform.query.execute(sql, { workgroup: platform.workgroup() });
-  const rows: JsonValue[][] = [];
-  for await (const batch of execution.batches()) rows.push(...batch);
-  await execution.record;
-  return rows;
-}

@@ -9,15 +9,7 @@ import { PipelineRunner } from '../../src/runtime/pipeline-runner.ts';
 import { provision } from '../../src/runtime/provision.ts';
 import { putChangeInput } from '../../src/runtime/put-change-input.ts';
 import { tempDir } from '../support/paths.ts';
-import { openBlueprint } from '../support/platform.ts';
-
-async function sql(platform: Lakestack, text: string): Promise<JsonValue[][]> {
-  const execution = await platform.query.execute(text, { workgroup: platform.workgroup() });
-  const rows: JsonValue[][] = [];
-  for await (const batch of execution.batches()) rows.push(...batch);
-  await execution.record;
-  return rows;
-}
+import { openBlueprint, queryRows } from '../support/platform.ts';
 
 describe('dmd-pipeline blueprint end to end (embedded engines)', () => {
   let platform: Lakestack;
@@ -57,7 +49,7 @@ describe('dmd-pipeline blueprint end to end (embedded engines)', () => {
   });
 
   it('lands exactly the per-type, per-day counts the generator says', async () => {
-    const rows = await sql(platform, countsSql(database));
+    const rows = await queryRows(platform, countsSql(database));
     const got: Record<string, Record<string, number>> = {};
     for (const [type, day, n] of rows) (got[String(type)] ??= {})[String(day)] = Number(n);
     for (const type of DMD_TYPES) assert.deepEqual(got[type] ?? {}, generated.expected.perTypeDay[type], `counts of ${type}`);
@@ -65,7 +57,7 @@ describe('dmd-pipeline blueprint end to end (embedded engines)', () => {
   });
 
   it('marks REMOVE rows with Op = D and inserts/modifies with I/U', async () => {
-    const rows = await sql(platform, DMD_TYPES.map((t) => `SELECT Op FROM ${database}.${t}`).join(' UNION ALL '));
+    const rows = await queryRows(platform, DMD_TYPES.map((t) => `SELECT Op FROM ${database}.${t}`).join(' UNION ALL '));
     const ops = rows.map((r) => r[0]);
     assert.equal(ops.filter((o) => o === 'D').length, generated.expected.removes);
     assert.ok(ops.every((o) => o === 'I' || o === 'U' || o === 'D'));
@@ -99,8 +91,8 @@ describe('dmd-pipeline blueprint end to end (embedded engines)', () => {
   });
 
   it('travels back to an earlier snapshot', async () => {
-    const now = await sql(platform, `SELECT count(*) FROM ${database}.sale`);
-    const then = await sql(platform, `SELECT count(*) FROM ${database}.sale AT (VERSION => ${snapshotAfterFirstDrop})`);
+    const now = await queryRows(platform, `SELECT count(*) FROM ${database}.sale`);
+    const then = await queryRows(platform, `SELECT count(*) FROM ${database}.sale AT (VERSION => ${snapshotAfterFirstDrop})`);
     assert.ok(Number(then[0]![0]) > 0 && Number(then[0]![0]) < Number(now[0]![0]), `${String(then[0]![0])} < ${String(now[0]![0])}`);
   });
 

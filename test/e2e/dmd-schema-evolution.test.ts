@@ -5,22 +5,13 @@ import { after, before, describe, it } from 'node:test';
 import { generateChangeStream } from '../../examples/dmd-pipeline/generate.ts';
 import { resolveProject } from '../../src/config/index.ts';
 import { silentLogger } from '../../src/observability/index.ts';
-import type { JsonValue } from '../../src/query/query-engine.ts';
 import { createLakestack } from '../../src/runtime/create-lakestack.ts';
-import type { Lakestack } from '../../src/runtime/create-lakestack.ts';
 import { PipelineRunner } from '../../src/runtime/pipeline-runner.ts';
 import { provision } from '../../src/runtime/provision.ts';
 import { putChangeInput } from '../../src/runtime/put-change-input.ts';
 import { vacuum } from '../../src/tables/index.ts';
 import { repoRoot, tempDir } from '../support/paths.ts';
-import { blueprintFile } from '../support/platform.ts';
-
-async function rows(platform: Lakestack, sql: string): Promise<JsonValue[][]> {
-  const execution = await platform.query.execute(sql, { workgroup: platform.workgroup() });
-  const out: JsonValue[][] = [];
-  for await (const batch of execution.batches()) out.push(...batch);
-  return out;
-}
+import { blueprintFile, queryRows } from '../support/platform.ts';
 
 describe('dmd-pipeline schema changes and vacuum', () => {
   let dir: string;
@@ -51,7 +42,7 @@ describe('dmd-pipeline schema changes and vacuum', () => {
     assert.deepEqual(first.report.tables.map((t) => t.action), ['created', 'created', 'created', 'created']);
     await putChangeInput(platform.streams, 'demand-changes', generateChangeStream({ seed: 5, records: 600, days: 3 }).records.join('\n'));
     await new PipelineRunner(platform, first.pipelines[0]!, 'test').runUntilIdle();
-    const before = Number((await rows(platform, `SELECT count(*) FROM ${db}.sale`))[0]![0]);
+    const before = Number((await queryRows(platform, `SELECT count(*) FROM ${db}.sale`))[0]![0]);
     assert.ok(before > 0);
     assert.deepEqual((await provision(platform)).report.tables.map((t) => t.action), ['unchanged', 'unchanged', 'unchanged', 'unchanged']);
     await platform.close();
@@ -63,7 +54,7 @@ describe('dmd-pipeline schema changes and vacuum', () => {
     assert.equal(evolved.schemaVersion, 2);
     assert.equal(evolved.tableVersion, 1);
     assert.match(evolved.changes.join(' '), /channel/);
-    assert.deepEqual(await rows(platform, `SELECT count(*), count(channel) FROM ${db}.sale`), [[before, 0]], 'old files read with the evolved schema');
+    assert.deepEqual(await queryRows(platform, `SELECT count(*), count(channel) FROM ${db}.sale`), [[before, 0]], 'old files read with the evolved schema');
     const beforeRecreate = (await platform.catalog.currentSnapshot()).snapshotId;
     await platform.close();
 
@@ -76,8 +67,8 @@ describe('dmd-pipeline schema changes and vacuum', () => {
     assert.equal(recreated.action, 'recreated');
     assert.equal(recreated.tableVersion, 2);
     assert.match(recreated.changes.join(' '), /currency/);
-    assert.deepEqual(await rows(platform, `SELECT count(*) FROM ${db}.sale`), [[0]], 'the new table version starts empty');
-    assert.deepEqual(await rows(platform, `SELECT count(*) FROM ${db}.sale AT (VERSION => ${beforeRecreate})`), [[before]], 'the old version by time travel');
+    assert.deepEqual(await queryRows(platform, `SELECT count(*) FROM ${db}.sale`), [[0]], 'the new table version starts empty');
+    assert.deepEqual(await queryRows(platform, `SELECT count(*) FROM ${db}.sale AT (VERSION => ${beforeRecreate})`), [[before]], 'the old version by time travel');
 
     // vacuum: an orphan (written, never committed) and the retired files of the old version
     await platform.store.put(`data-pipeline/avro/demand/partition_date=2024-05-01/orphan.avro`, 'x');
@@ -96,7 +87,7 @@ describe('dmd-pipeline schema changes and vacuum', () => {
     assert.equal(await platform.store.head(dry.orphans[0]!.path), undefined);
     assert.ok((await companions()) < companionsBefore, 'companions of vacuumed files dropped from the cache');
     assert.equal((await platform.store.list('data-pipeline/avro/sale/')).objects.length, 0);
-    assert.ok(Number((await rows(platform, `SELECT count(*) FROM ${db}.demand`))[0]![0]) > 0, 'live tables untouched');
+    assert.ok(Number((await queryRows(platform, `SELECT count(*) FROM ${db}.demand`))[0]![0]) > 0, 'live tables untouched');
     await platform.close();
   });
 });

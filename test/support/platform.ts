@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { loadProject, resolveProject } from '../../src/config/index.ts';
 import type { ResolvedProject } from '../../src/config/index.ts';
 import { silentLogger } from '../../src/observability/index.ts';
+import type { JsonValue } from '../../src/query/query-engine.ts';
 import { createLakestack } from '../../src/runtime/create-lakestack.ts';
 import type { Lakestack } from '../../src/runtime/create-lakestack.ts';
 import { repoRoot } from './paths.ts';
@@ -32,4 +33,13 @@ export async function openBlueprint(
     project = await loadProject(blueprintFile(name), { stateDir, ...(environment ? { environment } : {}) });
   }
   return createLakestack(project, { logger: silentLogger() });
+}
+
+/** Runs SQL through the platform's query layer and returns every row. */
+export async function queryRows(platform: Lakestack, sql: string): Promise<JsonValue[][]> {
+  const execution = await platform.query.execute(sql, { workgroup: platform.workgroup() });
+  const rows: JsonValue[][] = [];
+  for await (const batch of execution.batches()) rows.push(...batch);
+  await execution.record;
+  return rows;
 }
