@@ -1,6 +1,7 @@
 import { compareAvroSchemas, parseAvroSchema } from '../formats/avro/index.ts';
 import type { DynamodbCdcPipelineDefinition } from '../config/index.ts';
 import { loadDeliverySchema, PARTITION_COLUMN } from '../ingest/cdc/delivery-schema.ts';
+import { AVRO_SCHEMA_PROPERTY } from '../query/companions/avro-companion-binder.ts';
 import type { DeliveryTarget } from '../ingest/cdc/dynamodb-cdc-pipeline.ts';
 import type { EnsureTableResult, TableChangeVerdict } from '../tables/index.ts';
 import type { Lakestack } from './create-lakestack.ts';
@@ -21,7 +22,6 @@ export interface PreparedPipeline {
   targets: Map<string, DeliveryTarget>;
 }
 
-const AVRO_SCHEMA_PROPERTY = 'avro.schema';
 
 /**
  * Makes the environment match the project, idempotently: streams, databases, one table per
