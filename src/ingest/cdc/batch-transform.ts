@@ -70,7 +70,7 @@ export function transformBatch(settings: TransformSettings, input: TransformInpu
       const { record: conformed } = schema.conform(change.image);
       const changeTime = change.approximateCreationTime ?? record.approximateArrivalTimestamp;
       const field = settings.partitionDateField;
-      const date = field ? partitionDateOf(change.image[field], field) : partitionDateOf(changeTime, 'ApproximateCreationDateTime');
+      const date = field ? partitionDate(schema, field, conformed[field], change.image[field]) : utcDate(changeTime.getTime());
       conformed[CHANGE_FIELDS.op] = change.op;
       conformed[CHANGE_FIELDS.eventTime] = changeTime.getTime();
       conformed[CHANGE_FIELDS.sequenceNumber] = change.sequenceNumber ?? record.sequenceNumber;
@@ -100,6 +100,47 @@ export function transformBatch(settings: TransformSettings, input: TransformInpu
     if (records > 0) encoded.push({ type: group.type, date: group.date, records, body });
   }
   return { in: input.records.length, filtered, groups: encoded, deadLetters };
+}
+
+const MILLIS_PER: Partial<Record<string, number>> = {
+  'timestamp-millis': 1,
+  'local-timestamp-millis': 1,
+  'timestamp-micros': 1000,
+  'local-timestamp-micros': 1000,
+};
+
+/** Epoch units of a top-level timestamp field (per schema, cached), or undefined when it is not one. */
+const fieldUnits = new WeakMap<DeliverySchema, Map<string, number | undefined>>();
+function unitsOf(schema: DeliverySchema, field: string): number | undefined {
+  let byField = fieldUnits.get(schema);
+  if (!byField) fieldUnits.set(schema, (byField = new Map()));
+  if (!byField.has(field)) {
+    const root = schema.source.root;
+    let node = root.kind === 'record' ? root.fields.find((f) => f.name === field)?.type : undefined;
+    if (node?.kind === 'union') node = node.branches.find((b) => b.kind !== 'null');
+    const logical = node && 'logical' in node ? node.logical?.name : undefined;
+    byField.set(field, logical ? MILLIS_PER[logical] : undefined);
+  }
+  return byField.get(field);
+}
+
+/** `YYYY-MM-DD` (UTC) of epoch milliseconds. */
+function utcDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * The partition date of a record. When the field is an Avro timestamp, conforming already
+ * turned it into epoch units (from epoch millis or ISO-8601 text), so the date is arithmetic;
+ * otherwise the raw attribute is parsed.
+ */
+function partitionDate(schema: DeliverySchema, field: string, conformed: unknown, raw: unknown): string {
+  const per = unitsOf(schema, field);
+  if (per !== undefined && typeof conformed === 'number' && Number.isSafeInteger(conformed)) {
+    const ms = Math.floor(conformed / per);
+    if (ms >= -62167219200000 && ms <= 253402300799999) return utcDate(ms); // years 0000..9999
+  }
+  return partitionDateOf(raw, field);
 }
 
 function typeOf(image: DynamoItem, field: string): string | undefined {
