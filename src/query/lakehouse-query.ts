@@ -19,6 +19,8 @@ export interface Workgroup {
   /** Object-key prefix for `<queryId>.csv` and `<queryId>.json`. */
   resultPrefix: string;
   bytesScannedCutoff?: number;
+  /** Count queries and observe their latency in the platform metrics (Athena's PublishCloudWatchMetricsEnabled); default true. */
+  publishMetrics?: boolean;
 }
 
 export interface QueryOptions {
@@ -335,9 +337,11 @@ export class LakehouseQuery {
       ...(resultKey ? { resultKey } : {}),
       ...(error ? { error } : {}),
     };
-    const labels = { workgroup: options.workgroup.name, status };
-    this.deps.metrics.increment('queries', labels);
-    this.deps.metrics.observe('query_ms', { workgroup: options.workgroup.name }, durationMs);
+    if (options.workgroup.publishMetrics !== false) {
+      this.deps.metrics.increment('queries', { workgroup: options.workgroup.name, status });
+      this.deps.metrics.increment('bytes_scanned', { workgroup: options.workgroup.name }, stats.bytesScanned);
+      this.deps.metrics.observe('query_ms', { workgroup: options.workgroup.name }, durationMs);
+    }
     try {
       await this.deps.catalog.recordQuery(record);
       const metaKey = `${options.workgroup.resultPrefix.replace(/\/?$/, '/')}${queryId}.json`;

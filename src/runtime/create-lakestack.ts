@@ -73,7 +73,12 @@ export async function createLakestack(project: ResolvedProject, options: CreateL
       return { name: project.resourceName, resultPrefix: 'query-results' };
     }
     const wg = found[1];
-    return { name: wg.name, resultPrefix: wg.resultPrefix, ...(wg.bytesScannedCutoff ? { bytesScannedCutoff: wg.bytesScannedCutoff } : {}) };
+    return {
+      name: wg.name,
+      resultPrefix: wg.resultPrefix,
+      publishMetrics: wg.publishMetrics,
+      ...(wg.bytesScannedCutoff ? { bytesScannedCutoff: wg.bytesScannedCutoff } : {}),
+    };
   };
 
   return {

@@ -106,6 +106,7 @@ describe('dmd-pipeline blueprint end to end (embedded engines)', () => {
     const record = await execution.record;
     assert.equal(record.status, 'SUCCEEDED');
     assert.ok(record.resultKey && (await platform.store.head(record.resultKey)), 'result kept in the workgroup location');
+    assert.ok(platform.metrics.counter('queries', { workgroup: platform.workgroup().name, status: 'SUCCEEDED' }) >= 1, 'workgroup publishes metrics');
     const history = await platform.catalog.listQueries({ limit: 50 });
     assert.ok(history.some((q) => q.queryId === record.queryId && q.rows === 1));
   });
