@@ -3,6 +3,7 @@ import { LakestackError, ValidationError } from '../errors.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDescribe } from './commands/describe.ts';
 import { registerDev } from './commands/dev.ts';
+import { registerEvents } from './commands/events.ts';
 import { registerInit } from './commands/init.ts';
 import { registerQueries } from './commands/queries.ts';
 import { registerQuery } from './commands/query.ts';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     registerInit,
     registerDev,
     registerStream,
+    registerEvents,
     registerQuery,
     registerQueries,
     registerTables,

@@ -155,6 +155,20 @@ describe('lakestack CLI', () => {
     assert.equal(st[0].lastRun.counts.written, 1);
   });
 
+  it('tests an EventBridge pattern against an event, like TestEventPattern', async () => {
+    await writeFile(join(dir, 'pattern.json'), JSON.stringify({ source: ['aws.s3'], detail: { object: { key: [{ prefix: 'raw/' }] } } }));
+    await writeFile(join(dir, 'event.json'), JSON.stringify({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { object: { key: 'raw/a.csv' } } }));
+    await writeFile(join(dir, 'other.json'), JSON.stringify({ source: 'aws.s3', detail: { object: { key: 'gold/a.csv' } } }));
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ source: 'aws.s3' }));
+    const yes = await cli(dir, ['events', 'test-pattern', '--pattern', 'pattern.json', '--event', 'event.json']);
+    assert.deepEqual([yes.code, yes.stdout], [0, 'true\n']);
+    const no = await cli(dir, ['events', 'test-pattern', '--pattern', 'pattern.json', '--event', 'other.json']);
+    assert.deepEqual([no.code, no.stdout], [0, 'false\n']);
+    const invalid = await cli(dir, ['events', 'test-pattern', '--pattern', 'bad.json', '--event', 'event.json']);
+    assert.equal(invalid.code, 1);
+    assert.match(invalid.stderr, /Event pattern is not valid/);
+  });
+
   it('exits 2 on usage errors and 1 with the field path on a bad project', async () => {
     assert.equal((await cli(dir, ['query', 'select 1', '--format', 'xml'])).code, 2);
     assert.equal((await cli(dir, ['no-such-command'])).code, 2);

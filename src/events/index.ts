@@ -1,0 +1,12 @@
+/**
+ * Events in EventBridge's languages: event patterns (matching) and schedule expressions
+ * (cron/rate/at validation and fire times). Rules, targets and the bus come with the
+ * events issue.
+ */
+export { compileEventPattern, matchesEventPattern, validateEventPattern } from './event-pattern.ts';
+export type { CompiledEventPattern } from './event-pattern.ts';
+export { InvalidEventError, InvalidEventPatternError } from './event-pattern-errors.ts';
+export { nextFireTimes, parseScheduleExpression, previousFireTimes, validateScheduleExpression, validateSchedulerOptions } from './schedule-expression.ts';
+export type { FireTimeWindow, FlexibleTimeWindow, ScheduleExpression, SchedulerOptions, ValidateScheduleOptions } from './schedule-expression.ts';
+export { InvalidScheduleExpressionError, InvalidScheduleOptionsError } from './schedule-errors.ts';
+export type { ScheduleKind } from './schedule-errors.ts';
