@@ -13,3 +13,5 @@ export { nextFireTimes, parseScheduleExpression, previousFireTimes, validateSche
 export type { FireTimeWindow, FlexibleTimeWindow, ScheduleExpression, SchedulerOptions, ValidateScheduleOptions } from './events/index.ts';
 export { InvalidScheduleExpressionError, InvalidScheduleOptionsError } from './events/index.ts';
 export type { ScheduleKind } from './events/index.ts';
+export { createTopic, compileFilterPolicy, webhookSignature, InvalidFilterPolicyError } from './notify/index.ts';
+export type { TopicConfig, SubscriptionConfig, ChannelConfig, PublishInput, PublishResult } from './notify/index.ts';
