@@ -10,3 +10,9 @@ export { nextFireTimes, parseScheduleExpression, previousFireTimes, validateSche
 export type { FireTimeWindow, FlexibleTimeWindow, ScheduleExpression, SchedulerOptions, ValidateScheduleOptions } from './schedule-expression.ts';
 export { InvalidScheduleExpressionError, InvalidScheduleOptionsError } from './schedule-errors.ts';
 export type { ScheduleKind } from './schedule-errors.ts';
+export { DEFAULT_EVENT_ACCOUNT, DEFAULT_EVENT_REGION, objectCreatedEvent, objectDeletedEvent } from './object-event.ts';
+export type { ObjectCreatedEvent, ObjectCreatedInput, ObjectDeletedEvent, ObjectDeletedInput, ObjectEvent } from './object-event.ts';
+export { InvalidS3NotificationError, decodeS3Key, encodeS3Key, parseS3Notification } from './s3-notification.ts';
+export type { ParseS3NotificationOptions } from './s3-notification.ts';
+export { isLandingTempName, watchLandingDirectory } from './local-object-watcher.ts';
+export type { LandingObject, LandingWatcher, WatchLandingDirectoryOptions } from './local-object-watcher.ts';
