@@ -6,3 +6,5 @@ export { vacuum } from './vacuum.ts';
 export type { VacuumOptions, VacuumReport } from './vacuum.ts';
 export { writeParquetDataFiles } from './parquet-data-writer.ts';
 export type { ParquetDataWriterDeps, WriteParquetOptions } from './parquet-data-writer.ts';
+export { mergeIntoTable } from './merge-into-table.ts';
+export type { MergeDeps, MergeResult, MergeSpec } from './merge-into-table.ts';

@@ -18,6 +18,8 @@ export interface ParquetDataWriterDeps {
 export interface WriteParquetOptions {
   /** Prefix of the new files' names (a run or batch id); a random suffix keeps them unique. */
   namePrefix?: string;
+  /** Run in this session (so the SELECT can use its temporary tables); default a new one. */
+  session?: QuerySession;
 }
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
@@ -36,7 +38,7 @@ export async function writeParquetDataFiles(deps: ParquetDataWriterDeps, table: 
   const id = randomUUID();
   const dir = join(deps.scratchDir, `write-${id}`);
   await mkdir(dir, { recursive: true });
-  const session = await deps.engine.openSession();
+  const session = options.session ?? (await deps.engine.openSession());
   try {
     const partitioned = table.partitionColumns.length > 0;
     const target = partitioned ? dir : join(dir, 'part.parquet');
@@ -55,7 +57,7 @@ export async function writeParquetDataFiles(deps: ParquetDataWriterDeps, table: 
     }
     return files;
   } finally {
-    session.close();
+    if (!options.session) session.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
