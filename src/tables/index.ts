@@ -8,3 +8,5 @@ export { writeParquetDataFiles } from './parquet-data-writer.ts';
 export type { ParquetDataWriterDeps, WriteParquetOptions } from './parquet-data-writer.ts';
 export { mergeIntoTable } from './merge-into-table.ts';
 export type { MergeDeps, MergeResult, MergeSpec } from './merge-into-table.ts';
+export { compactTable } from './compact-table.ts';
+export type { CompactionPlan, CompactOptions } from './compact-table.ts';

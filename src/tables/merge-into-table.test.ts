@@ -11,6 +11,7 @@ import type { JsonValue } from '../query/query-engine.ts';
 import { createFileBinder } from '../runtime/file-binders.ts';
 import { LocalObjectStore } from '../storage/index.ts';
 import { tempDir } from '../../test/support/paths.ts';
+import { compactTable } from './compact-table.ts';
 import { mergeIntoTable } from './merge-into-table.ts';
 import type { MergeDeps } from './merge-into-table.ts';
 import { writeParquetDataFiles } from './parquet-data-writer.ts';
@@ -94,6 +95,20 @@ describe('mergeIntoTable (copy-on-write upserts)', () => {
     const redo = await mergeIntoTable(deps, { table, sourceSql: "SELECT 'f1' AS facility, 'm1' AS measure, 2.0 AS score, '2024Q2' AS period", keys: ['facility', 'measure', 'period'] });
     await catalog.commit({ tables: [{ tableId: table.tableId, add: redo.add, remove: redo.remove }] });
     assert.deepEqual(await rows("SELECT facility, score FROM cms.measures WHERE period = '2024Q2' ORDER BY 1"), [['f1', 2], ['f2', 1]], 'both merges kept after the redo');
+  });
+
+  it('compacts small files per partition without changing the rows', async () => {
+    for (let i = 0; i < 4; i++) {
+      const files = await writeParquetDataFiles(deps, table, `SELECT 'g${i}' AS facility, 'm9' AS measure, ${i}.0 AS score, '2024Q3' AS period`);
+      await catalog.commit({ tables: [{ tableId: table.tableId, add: files }] });
+    }
+    const before = await rows('SELECT facility, measure, score, period FROM cms.measures ORDER BY ALL');
+    const plan = await compactTable(deps, table, { minFiles: 3 });
+    const q3 = plan.partitions.find((p) => p.values.period === '2024Q3')!;
+    assert.deepEqual([q3.filesBefore, q3.filesAfter, q3.rows], [4, 1, 4]);
+    await catalog.commit({ tables: [{ tableId: table.tableId, add: plan.add, remove: plan.remove }] });
+    assert.deepEqual(await rows('SELECT facility, measure, score, period FROM cms.measures ORDER BY ALL'), before);
+    assert.equal((await catalog.listDataFiles(table.tableId)).filter((f) => f.partitionValues.period === '2024Q3').length, 1);
   });
 
   it('rejects unknown keys', async () => {
