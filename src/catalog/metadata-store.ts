@@ -122,11 +122,32 @@ export interface CheckpointWrite {
   expected?: string | null;
 }
 
+/**
+ * A processed-file ledger entry: `consumer` (a job) consumed the object `key` as it was
+ * (`etag`, `size`). Written in the commit that published what the file produced, so a job
+ * re-run skips exactly the files whose output is committed. One entry per (consumer, key): a
+ * changed file's new entry replaces the old one.
+ */
+export interface LedgerWrite {
+  consumer: string;
+  key: string;
+  etag: string;
+  size: number;
+}
+
+export interface LedgerEntry extends LedgerWrite {
+  /** The snapshot that published the file's output. */
+  snapshotId: number;
+  processedAt: Date;
+}
+
 export interface CommitRequest {
   author?: string;
   message?: string;
   tables: TableChange[];
   checkpoints?: CheckpointWrite[];
+  /** Processed-file ledger entries, published with the data. */
+  ledger?: LedgerWrite[];
 }
 
 export interface CommitResult {
@@ -224,6 +245,9 @@ export interface MetadataStore {
   getCheckpoints(consumer: string, stream: string): Promise<Checkpoint[]>;
   /** Sets checkpoints outside a data commit (e.g. the LATEST position at first start). */
   putCheckpoints(checkpoints: CheckpointWrite[]): Promise<void>;
+
+  /** Ledger entries of a consumer (all, or those of the given keys), sorted by key. */
+  getLedgerEntries(consumer: string, keys?: string[]): Promise<LedgerEntry[]>;
 
   recordQuery(record: QueryRecord): Promise<void>;
   listQueries(options?: { workgroup?: string; limit?: number }): Promise<QueryRecord[]>;

@@ -339,6 +339,32 @@ export function describeMetadataStore(name: string, make: () => Promise<Metadata
       assert.deepEqual(await store.listDataFiles(sale.tableId), []);
     });
 
+    it('processed-file ledger entries are published with the data, replaced per key, and never written by a failed commit', async () => {
+      const sale = await saleTable();
+      const job = 'bronze-job';
+      const first = await store.commit({
+        tables: [{ tableId: sale.tableId, add: [dataFile('a')] }],
+        ledger: [
+          { consumer: job, key: 'raw/2024-05-01.csv', etag: 'e1', size: 100 },
+          { consumer: job, key: 'raw/2024-05-02.csv', etag: 'e2', size: 200 },
+        ],
+      });
+      const entries = await store.getLedgerEntries(job);
+      assert.deepEqual(entries.map((e) => [e.key, e.etag, e.size, e.snapshotId]), [
+        ['raw/2024-05-01.csv', 'e1', 100, first.snapshot.snapshotId],
+        ['raw/2024-05-02.csv', 'e2', 200, first.snapshot.snapshotId],
+      ]);
+      assert.ok(entries.every((e) => e.processedAt instanceof Date));
+      const second = await store.commit({ tables: [{ tableId: sale.tableId, add: [dataFile('b')] }], ledger: [{ consumer: job, key: 'raw/2024-05-01.csv', etag: 'e1b', size: 120 }] });
+      assert.deepEqual(
+        (await store.getLedgerEntries(job, ['raw/2024-05-01.csv', 'raw/missing.csv'])).map((e) => [e.key, e.etag, e.size, e.snapshotId]),
+        [['raw/2024-05-01.csv', 'e1b', 120, second.snapshot.snapshotId]],
+      );
+      await assert.rejects(store.commit({ tables: [{ tableId: 98765, add: [dataFile('c')] }], ledger: [{ consumer: job, key: 'raw/x.csv', etag: 'x', size: 1 }] }));
+      assert.deepEqual(await store.getLedgerEntries(job, ['raw/x.csv']), [], 'a failed commit writes no ledger entry');
+      assert.deepEqual(await store.getLedgerEntries('other-job'), []);
+    });
+
     it('checkpoints are compare-and-set and published with the snapshot', async () => {
       const sale = await saleTable();
       const cp = { consumer: 'dmd-ingest', stream: 'dmd-changes', shard: 'shard-0' };

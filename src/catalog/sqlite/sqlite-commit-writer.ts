@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { validateNewDataFile } from '../catalog-validation.ts';
-import type { CheckpointWrite, CommitRequest, NewDataFile, TableChange } from '../metadata-store.ts';
+import type { CheckpointWrite, CommitRequest, LedgerWrite, NewDataFile, TableChange } from '../metadata-store.ts';
 import type { SqliteCatalogDb } from './sqlite-catalog-db.ts';
 import { readAnyTableRow, readColumnRows, readTableRowById, type TableRow } from './sqlite-catalog-reader.ts';
 import type { ColumnRow } from './sqlite-column-rows.ts';
@@ -16,7 +16,24 @@ export function writeCommit(cat: SqliteCatalogDb, snap: PendingSnapshot, request
   const added: number[] = [];
   for (const change of request.tables) added.push(...writeTableChange(cat, snap, change));
   writeCheckpoints(cat, request.checkpoints ?? [], snap.snapshotId);
+  writeLedger(cat, request.ledger ?? [], snap.snapshotId);
   return added;
+}
+
+/** Upserts processed-file ledger entries, stamped with `snapshotId`. */
+function writeLedger(cat: SqliteCatalogDb, writes: readonly LedgerWrite[], snapshotId: number): void {
+  const now = new Date().toISOString();
+  for (const w of writes) {
+    if (!w.consumer || !w.key || typeof w.etag !== 'string' || !Number.isInteger(w.size) || w.size < 0) {
+      throw new ValidationError('LEDGER_ENTRY_INVALID', `ledger entry ${JSON.stringify(w)} needs a consumer, a key, an etag and a size >= 0`);
+    }
+    cat
+      .stmt(
+        `INSERT INTO lakestack_processed_file (consumer, key, etag, size_bytes, snapshot_id, processed_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (consumer, key) DO UPDATE SET etag = excluded.etag, size_bytes = excluded.size_bytes, snapshot_id = excluded.snapshot_id, processed_at = excluded.processed_at`,
+      )
+      .run(w.consumer, w.key, w.etag, w.size, snapshotId, now);
+  }
 }
 
 interface TableStatsRow {

@@ -159,6 +159,19 @@ INSERT INTO ducklake_snapshot VALUES (0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 
 INSERT INTO ducklake_snapshot_changes VALUES (0, '', NULL, NULL, NULL);
 `,
   },
+  {
+    version: 2,
+    description: 'processed-file ledger',
+    up: `CREATE TABLE lakestack_processed_file (
+  consumer VARCHAR NOT NULL,
+  key VARCHAR NOT NULL,
+  etag VARCHAR NOT NULL,
+  size_bytes BIGINT NOT NULL,
+  snapshot_id BIGINT NOT NULL,
+  processed_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (consumer, key)
+);`,
+  },
 ];
 
 /** The stored format this code reads and writes (the last step's version). */

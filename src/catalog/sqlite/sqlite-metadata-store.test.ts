@@ -234,19 +234,21 @@ describe('SqliteMetadataStore', () => {
       const path = join(tmp.dir, 'catalog.db');
       const db = new Database(path);
       try {
-        assert.deepEqual(migrateSqliteCatalog(db), [1]);
+        const real = SQLITE_MIGRATIONS.map((m) => m.version);
+        const n = real.length;
+        assert.deepEqual(migrateSqliteCatalog(db), real);
         assert.deepEqual(migrateSqliteCatalog(db), []);
-        const step2 = { version: 2, description: 'test step', up: 'CREATE TABLE lakestack_test_step (x BIGINT);' };
-        const step3 = { version: 3, description: 'test step 3', up: 'INSERT INTO lakestack_test_step VALUES (3);' };
-        assert.deepEqual(migrateSqliteCatalog(db, [...SQLITE_MIGRATIONS, step2, step3]), [2, 3]);
-        assert.deepEqual(migrateSqliteCatalog(db, [...SQLITE_MIGRATIONS, step2, step3]), []);
-        assert.deepEqual(db.prepare('SELECT version FROM lakestack_schema_migration ORDER BY version').pluck().all(), [1, 2, 3]);
+        const stepA = { version: n + 1, description: 'test step', up: 'CREATE TABLE lakestack_test_step (x BIGINT);' };
+        const stepB = { version: n + 2, description: 'test step B', up: 'INSERT INTO lakestack_test_step VALUES (3);' };
+        assert.deepEqual(migrateSqliteCatalog(db, [...SQLITE_MIGRATIONS, stepA, stepB]), [n + 1, n + 2]);
+        assert.deepEqual(migrateSqliteCatalog(db, [...SQLITE_MIGRATIONS, stepA, stepB]), []);
+        assert.deepEqual(db.prepare('SELECT version FROM lakestack_schema_migration ORDER BY version').pluck().all(), [...real, n + 1, n + 2]);
         assert.deepEqual(db.prepare('SELECT count(*) FROM ducklake_snapshot').pluck().get(), 1);
         // a failing step rolls back alone; the steps before it stay applied
-        const bad = { version: 4, description: 'broken', up: 'CREATE TABLE lakestack_half (x BIGINT); SELECT * FROM no_such_table;' };
-        assert.throws(() => migrateSqliteCatalog(db, [...SQLITE_MIGRATIONS, step2, step3, bad]));
+        const bad = { version: n + 3, description: 'broken', up: 'CREATE TABLE lakestack_half (x BIGINT); SELECT * FROM no_such_table;' };
+        assert.throws(() => migrateSqliteCatalog(db, [...SQLITE_MIGRATIONS, stepA, stepB, bad]));
         assert.equal(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'lakestack_half'").pluck().get(), 0);
-        assert.equal(db.prepare('SELECT max(version) FROM lakestack_schema_migration').pluck().get(), 3);
+        assert.equal(db.prepare('SELECT max(version) FROM lakestack_schema_migration').pluck().get(), n + 2);
       } finally {
         db.close();
       }

@@ -11,6 +11,7 @@ import type {
   CreateTableSpec,
   DatabaseInfo,
   DataFileInfo,
+  LedgerEntry,
   ListDataFilesOptions,
   MetadataStore,
   QueryRecord,
@@ -232,6 +233,18 @@ export class SqliteMetadataStore implements MetadataStore {
         .all(consumer, stream)
         .map((r) => ({ consumer: r.consumer, stream: r.stream, shard: r.shard, position: r.position, snapshotId: r.snapshot_id, updatedAt: new Date(r.updated_at) })),
     );
+  }
+
+  async getLedgerEntries(consumer: string, keys?: string[]): Promise<LedgerEntry[]> {
+    return this.cat.read('read the processed-file ledger', () => {
+      type Row = { consumer: string; key: string; etag: string; size_bytes: number; snapshot_id: number; processed_at: string };
+      const rows = keys
+        ? this.cat
+            .stmt<Row>('SELECT * FROM lakestack_processed_file WHERE consumer = ? AND key IN (SELECT value FROM json_each(?)) ORDER BY key')
+            .all(consumer, JSON.stringify(keys))
+        : this.cat.stmt<Row>('SELECT * FROM lakestack_processed_file WHERE consumer = ? ORDER BY key').all(consumer);
+      return rows.map((r) => ({ consumer: r.consumer, key: r.key, etag: r.etag, size: r.size_bytes, snapshotId: r.snapshot_id, processedAt: new Date(r.processed_at) }));
+    });
   }
 
   /** Checkpoints set here carry the current snapshot id; no snapshot is created. */
