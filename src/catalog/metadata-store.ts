@@ -235,6 +235,11 @@ export interface MetadataStore {
   commit(request: CommitRequest): Promise<CommitResult>;
   /** Live data files of a table at a snapshot. */
   listDataFiles(tableId: number, options?: ListDataFilesOptions): Promise<DataFileInfo[]>;
+  /**
+   * What changed in a table after snapshot `after`, up to `upTo` (default current): files
+   * added, and files removed, in that window — what an incremental reader consumes.
+   */
+  listFileChanges(tableId: number, window: { after: number; upTo?: number }): Promise<{ upTo: number; added: DataFileInfo[]; removed: DataFileInfo[] }>;
   /** Files removed by a snapshot taken before `before` (candidates for vacuum). */
   listRetiredFiles(before: Date): Promise<DataFileInfo[]>;
   /** Every data file path the catalog knows (live or retired), for orphan detection. */

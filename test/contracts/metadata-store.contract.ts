@@ -339,6 +339,23 @@ export function describeMetadataStore(name: string, make: () => Promise<Metadata
       assert.deepEqual(await store.listDataFiles(sale.tableId), []);
     });
 
+    it('lists the files added and removed between two snapshots (incremental reads)', async () => {
+      const sale = await saleTable();
+      const start = (await store.currentSnapshot()).snapshotId;
+      const one = await store.commit({ tables: [{ tableId: sale.tableId, add: [dataFile('a'), dataFile('b')] }] });
+      const [a] = one.addedFileIds;
+      const two = await store.commit({ tables: [{ tableId: sale.tableId, add: [dataFile('c')], remove: [a!] }] });
+      const all = await store.listFileChanges(sale.tableId, { after: start });
+      assert.equal(all.upTo, two.snapshot.snapshotId);
+      assert.deepEqual(all.added.map((f) => f.path).sort(), [dataFile('a').path, dataFile('b').path, dataFile('c').path].sort());
+      assert.deepEqual(all.removed.map((f) => f.path), [dataFile('a').path]);
+      const since = await store.listFileChanges(sale.tableId, { after: one.snapshot.snapshotId });
+      assert.deepEqual([since.added.map((f) => f.path), since.removed.map((f) => f.path)], [[dataFile('c').path], [dataFile('a').path]]);
+      const window = await store.listFileChanges(sale.tableId, { after: start, upTo: one.snapshot.snapshotId });
+      assert.deepEqual([window.added.length, window.removed.length], [2, 0]);
+      await rejectsWith(store.listFileChanges(98765, { after: 0 }), NotFoundError, 'TABLE_NOT_FOUND');
+    });
+
     it('processed-file ledger entries are published with the data, replaced per key, and never written by a failed commit', async () => {
       const sale = await saleTable();
       const job = 'bronze-job';

@@ -182,6 +182,23 @@ export class SqliteMetadataStore implements MetadataStore {
     return filter === undefined ? files : files.filter((f) => filter(f.partitionValues));
   }
 
+  async listFileChanges(tableId: number, window: { after: number; upTo?: number }): Promise<{ upTo: number; added: DataFileInfo[]; removed: DataFileInfo[] }> {
+    return this.cat.read('list file changes', () => {
+      const upTo = resolveSnapshotId(this.cat, window.upTo);
+      if (readAnyTableRow(this.cat, tableId) === undefined) {
+        throw new NotFoundError('TABLE_NOT_FOUND', `cannot list changes of table id ${tableId}: no table has this id`, { fields: { tableId } });
+      }
+      const params = { tableId, after: window.after, upTo };
+      const added = this.cat
+        .stmt<DataFileRow>(`${DATA_FILE_SELECT} WHERE df.table_id = @tableId AND df.begin_snapshot > @after AND df.begin_snapshot <= @upTo ORDER BY df.data_file_id`)
+        .all(params);
+      const removed = this.cat
+        .stmt<DataFileRow>(`${DATA_FILE_SELECT} WHERE df.table_id = @tableId AND df.end_snapshot > @after AND df.end_snapshot <= @upTo ORDER BY df.data_file_id`)
+        .all(params);
+      return { upTo, added: hydrateDataFiles(this.cat, added), removed: hydrateDataFiles(this.cat, removed) };
+    });
+  }
+
   /** A retired file whose object key is live again (a table re-added it) is not a candidate. */
   async listRetiredFiles(before: Date): Promise<DataFileInfo[]> {
     return this.cat.read('list retired files', () => {
