@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { LakestackError, ValidationError } from '../errors.ts';
+import { registerCompact } from './commands/compact.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDescribe } from './commands/describe.ts';
 import { registerDev } from './commands/dev.ts';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
     registerDescribe,
     registerSnapshots,
     registerVacuum,
+    registerCompact,
     registerStatus,
     registerDemo,
   ]) {
