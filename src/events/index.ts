@@ -16,3 +16,10 @@ export { InvalidS3NotificationError, decodeS3Key, encodeS3Key, parseS3Notificati
 export type { ParseS3NotificationOptions } from './s3-notification.ts';
 export { isLandingTempName, watchLandingDirectory } from './local-object-watcher.ts';
 export type { LandingObject, LandingWatcher, WatchLandingDirectoryOptions } from './local-object-watcher.ts';
+export { ScheduleRunner } from './scheduler.ts';
+export type { MissedFirePolicy, MissedFires, ScheduleDefinition, ScheduleFire, ScheduleRunnerError, ScheduleRunnerOptions } from './scheduler.ts';
+export { FileScheduleStateStore, MemoryScheduleStateStore, ScheduleStateCorruptError } from './scheduler-state.ts';
+export type { ScheduleStateStore } from './scheduler-state.ts';
+export { systemClock } from './scheduler-clock.ts';
+export type { SchedulerClock } from './scheduler-clock.ts';
+export { ManualSchedulerClock } from './scheduler-manual-clock.ts';
