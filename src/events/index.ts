@@ -1,7 +1,7 @@
 /**
- * Events in EventBridge's languages: event patterns (matching) and schedule expressions
- * (cron/rate/at validation and fire times). Rules, targets and the bus come with the
- * events issue.
+ * Events in EventBridge's languages: event patterns, schedule expressions and the schedule
+ * runner, an event bus with rules, targets, retries and dead letters, and S3 object events.
+ * The runtime wires them into pipelines with the metriccare blueprint.
  */
 export { compileEventPattern, matchesEventPattern, validateEventPattern } from './event-pattern.ts';
 export type { CompiledEventPattern } from './event-pattern.ts';
@@ -23,3 +23,14 @@ export type { ScheduleStateStore } from './scheduler-state.ts';
 export { systemClock } from './scheduler-clock.ts';
 export type { SchedulerClock } from './scheduler-clock.ts';
 export { ManualSchedulerClock } from './scheduler-manual-clock.ts';
+export { EventBus } from './event-bus.ts';
+export type { EventBusOptions, EventBusRuleInfo } from './event-bus.ts';
+export { PUT_EVENTS_MAX_BYTES, PUT_EVENTS_MAX_ENTRIES, putEventsEntrySize } from './event-bus-put-events.ts';
+export type { EventBusEvent, PutEventsRequestEntry, PutEventsResult, PutEventsResultEntry } from './event-bus-put-events.ts';
+export { DEFAULT_MAXIMUM_EVENT_AGE_SECONDS, DEFAULT_MAXIMUM_RETRY_ATTEMPTS } from './event-bus-rule.ts';
+export type { EventBusRuleInput, EventBusRuleState, EventBusTarget, RetryPolicy } from './event-bus-rule.ts';
+export { ObjectStoreDeadLetterSink } from './event-bus-dead-letter.ts';
+export type { DeadLetterRecord, DeadLetterSink, ExhaustedCondition } from './event-bus-dead-letter.ts';
+export { compileInputPath, compileInputTransformer } from './event-bus-input.ts';
+export type { InputTransformer } from './event-bus-input.ts';
+export { InvalidEventBusRuleError, InvalidTargetInputError, PutEventsRequestError } from './event-bus-errors.ts';
