@@ -31,3 +31,4 @@ export { validateColumns } from './catalog-validation.ts';
 export { createMetadataStore } from './create-metadata-store.ts';
 export type { MetadataStoreConfig, SqliteMetadataStoreConfig } from './create-metadata-store.ts';
 export { SqliteMetadataStore, openSqliteMetadataStore } from './sqlite/sqlite-metadata-store.ts';
+export * from './crawler/index.ts';

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { LakestackError, ValidationError } from '../errors.ts';
 import { registerCompact } from './commands/compact.ts';
+import { registerCrawl } from './commands/crawl.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDescribe } from './commands/describe.ts';
 import { registerDev } from './commands/dev.ts';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     registerSnapshots,
     registerVacuum,
     registerCompact,
+    registerCrawl,
     registerStatus,
     registerDemo,
   ]) {

@@ -169,6 +169,27 @@ describe('lakestack CLI', () => {
     assert.match(invalid.stderr, /Event pattern is not valid/);
   });
 
+  it('crawls CSV drops into a table, showing the diff first with --dry-run', async () => {
+    const landing = join(dir, '.lakestack/dev/objects/landing/metrics');
+    await mkdir(join(landing, 'period=2024Q1'), { recursive: true });
+    await mkdir(join(landing, 'period=2024Q2'), { recursive: true });
+    await writeFile(join(landing, 'period=2024Q1/a.csv'), 'facility,score\nf1,10\nf2,12\n');
+    await writeFile(join(landing, 'period=2024Q2/b.csv'), 'facility,score,state\nf1,10.5,CA\n');
+    const dry = await cli(dir, ['crawl', 'landing/metrics', 'shop_dev.metrics', '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /\+ column score float64/);
+    assert.match(dry.stdout, /\+ column state varchar/);
+    const none = await cli(dir, ['tables', 'shop_dev', '--json']);
+    assert.ok(!JSON.parse(none.stdout).some((t: { table: string }) => t.table === 'shop_dev.metrics'), 'dry run changed nothing');
+    const real = await cli(dir, ['crawl', 'landing/metrics', 'shop_dev.metrics', '--json']);
+    assert.equal(real.code, 0, real.stderr);
+    assert.deepEqual(JSON.parse(real.stdout).partitionColumns, ['period']);
+    const tables = JSON.parse((await cli(dir, ['tables', 'shop_dev', '--columns', '--json'])).stdout);
+    const metrics = tables.find((t: { table: string }) => t.table === 'shop_dev.metrics');
+    assert.deepEqual(metrics.columns.map((c: { name: string; type: string }) => `${c.name}:${c.type}`).sort(), ['facility:varchar', 'period:varchar', 'score:float64', 'state:varchar']);
+    assert.equal((await cli(dir, ['crawl', 'landing/metrics', 'shop_dev.metrics', '--contract', 'sometimes'])).code, 2);
+  });
+
   it('exits 2 on usage errors and 1 with the field path on a bad project', async () => {
     assert.equal((await cli(dir, ['query', 'select 1', '--format', 'xml'])).code, 2);
     assert.equal((await cli(dir, ['no-such-command'])).code, 2);

@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { QueryEngine } from '../../query/query-engine.ts';
-import { hasLocalFileAccess, type ObjectInfo, type ObjectStore } from '../../storage/object-store.ts';
+import { hasLocalFileAccess, type ObjectInfo, type ObjectStore } from '../../storage/index.ts';
 import type { ColumnSpec } from '../column-types.ts';
 import type { MetadataStore, TableInfo } from '../metadata-store.ts';
 import { contractDecision, type Discard, type SchemaContract } from './contract-decision.ts';
@@ -65,6 +65,7 @@ const EXTENSIONS: [RegExp, SourceFormat][] = [
  * `update` alters its columns, `blocked` and the discard contracts change nothing.
  * The table format is `parquet`; CSV and JSON-lines sources record `source.format` in the
  * properties. Files whose names start with `_` or `.` and unknown extensions are skipped.
+ * No data files are registered: the table describes the files in place, as a Glue table does.
  * Errors: `ValidationError` codes `CRAWL_NEEDS_LOCAL_FILES` (the store has no local paths),
  * `CRAWL_MIXED_FORMATS`, `CRAWL_PARTITIONS_INCONSISTENT`, `CRAWL_TYPE_UNSUPPORTED`;
  * `NotFoundError` code `CRAWL_NO_FILES`.

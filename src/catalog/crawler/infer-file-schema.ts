@@ -1,5 +1,4 @@
 import type { JsonValue, QuerySession } from '../../query/query-engine.ts';
-import { sqlString } from '../../query/sql-analysis.ts';
 import { quoteIdent, type ColumnSpec } from '../column-types.ts';
 import { columnTypeOfDuckDb } from './duckdb-column-type.ts';
 
@@ -84,4 +83,9 @@ function subtreeSize(schema: Record<string, JsonValue>[], at: number): number {
 
 function toCount(value: JsonValue | undefined): number {
   return Number(value ?? 0);
+}
+
+/** A SQL string literal (local: the catalog layer takes only types from the query layer). */
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
 }
