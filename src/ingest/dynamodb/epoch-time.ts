@@ -7,6 +7,8 @@ import { DynamoNumber } from './dynamo-number.ts';
  * The caller passes a finite number.
  */
 export function epochNumberToDate(value: number, unitsPerSecond: 1 | 1000 | 1_000_000): Date {
+  // whole seconds or milliseconds (the usual case) are exact in binary: no decimal detour
+  if (Number.isSafeInteger(value) && unitsPerSecond !== 1_000_000) return new Date(unitsPerSecond === 1 ? value * 1000 : value);
   const exact = new DynamoNumber(String(value));
   const scale = unitsPerSecond === 1 ? 3 : unitsPerSecond === 1000 ? 0 : -3;
   return new Date(Number(exact.toScaledFloor(scale)));
