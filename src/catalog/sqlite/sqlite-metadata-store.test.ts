@@ -258,10 +258,10 @@ describe('SqliteMetadataStore', () => {
     }
   });
 
-  it('commits 10 files in well under 5 ms', async () => {
+  // Commit latency is measured by `npm run bench:cdc` against a durable-write baseline, not here.
+  it('keeps every file, stat and checkpoint across 30 commits of 10 files', async () => {
     const s = await setup();
     try {
-      const times: number[] = [];
       for (let c = 0; c < 30; c++) {
         const add = Array.from({ length: 10 }, (_, i) => ({
           path: `warehouse/dmd/sale/type=a/c${c}-${i}.parquet`,
@@ -271,13 +271,12 @@ describe('SqliteMetadataStore', () => {
           partitionValues: { type: 'a' },
           columnStats: [{ column: 'id', valueCount: 100, nullCount: 0, minValue: String(i), maxValue: String(i + 100) }],
         }));
-        const start = process.hrtime.bigint();
         await s.store.commit({ tables: [{ tableId: s.tableId, add }], checkpoints: [{ consumer: 'c', stream: 's', shard: '0', position: String(c) }] });
-        times.push(Number(process.hrtime.bigint() - start) / 1e6);
       }
-      times.sort((a, b) => a - b);
-      const median = times[Math.floor(times.length / 2)] as number;
-      assert.ok(median < 5, `median commit of 10 files took ${median.toFixed(2)} ms`);
+      const files = await s.store.listDataFiles(s.tableId);
+      assert.equal(files.length, 300);
+      assert.ok(files.every((f) => f.columnStats?.[0]?.maxValue !== undefined));
+      assert.deepEqual((await s.store.getCheckpoints('c', 's')).map((c) => c.position), ['29']);
     } finally {
       await s.store.close();
       await s.cleanup();
