@@ -7,6 +7,7 @@ import { registerDescribe } from './commands/describe.ts';
 import { registerDev } from './commands/dev.ts';
 import { registerEvents } from './commands/events.ts';
 import { registerInit } from './commands/init.ts';
+import { registerPut } from './commands/put.ts';
 import { registerQueries } from './commands/queries.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerSnapshots } from './commands/snapshots.ts';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
     registerInit,
     registerDev,
     registerStream,
+    registerPut,
     registerEvents,
     registerQuery,
     registerQueries,

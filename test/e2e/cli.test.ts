@@ -170,11 +170,13 @@ describe('lakestack CLI', () => {
   });
 
   it('crawls CSV drops into a table, showing the diff first with --dry-run', async () => {
-    const landing = join(dir, '.lakestack/dev/objects/landing/metrics');
-    await mkdir(join(landing, 'period=2024Q1'), { recursive: true });
-    await mkdir(join(landing, 'period=2024Q2'), { recursive: true });
-    await writeFile(join(landing, 'period=2024Q1/a.csv'), 'facility,score\nf1,10\nf2,12\n');
-    await writeFile(join(landing, 'period=2024Q2/b.csv'), 'facility,score,state\nf1,10.5,CA\n');
+    await writeFile(join(dir, 'a.csv'), 'facility,score\nf1,10\nf2,12\n');
+    await writeFile(join(dir, 'b.csv'), 'facility,score,state\nf1,10.5,CA\n');
+    const put = await cli(dir, ['put', 'a.csv', 'landing/metrics/period=2024Q1/', '--json']);
+    assert.equal(put.code, 0, put.stderr);
+    assert.equal(JSON.parse(put.stdout).key, 'landing/metrics/period=2024Q1/a.csv');
+    assert.equal((await cli(dir, ['put', 'b.csv', 'landing/metrics/period=2024Q2/b.csv'])).code, 0);
+    assert.equal((await cli(dir, ['put', 'b.csv', '../escape.csv'])).code, 1, 'keys with .. are refused');
     const dry = await cli(dir, ['crawl', 'landing/metrics', 'shop_dev.metrics', '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /\+ column score float64/);
