@@ -15,3 +15,19 @@ export interface BoundFiles {
   /** Whether partition columns must be read from Hive-style paths (true) or are in the files (false). */
   hivePartitioning: boolean;
 }
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * The `read_parquet(…)` call that scans bound files (or a subset of their paths): columns
+ * unioned by name, Hive partition columns read from the paths as VARCHAR when the binder says
+ * they live there, and optionally each row's `filename`.
+ */
+export function readBoundFilesSql(bound: BoundFiles, partitionColumns: string[], options: { paths?: string[]; filename?: boolean } = {}): string {
+  const paths = options.paths ?? bound.paths;
+  const hive =
+    bound.hivePartitioning && partitionColumns.length > 0
+      ? `, hive_partitioning = true, hive_types = {${partitionColumns.map((p) => `${sqlString(p)}: 'VARCHAR'`).join(', ')}}`
+      : ', hive_partitioning = false';
+  return `read_parquet([${paths.map(sqlString).join(', ')}], union_by_name = true${options.filename ? ', filename = true' : ''}${hive})`;
+}

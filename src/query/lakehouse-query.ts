@@ -7,6 +7,7 @@ import { LakestackError, NotFoundError, TerminalError, ValidationError, errorMes
 import type { Logger, Metrics } from '../observability/index.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { csvLine } from './csv-writer.ts';
+import { readBoundFilesSql } from './file-binder.ts';
 import type { FileBinder } from './file-binder.ts';
 import { partitionPredicate } from './partition-predicate.ts';
 import type { JsonValue, QueryEngine, QuerySession, ResultColumn, ResultStream } from './query-engine.ts';
@@ -287,11 +288,7 @@ export class LakehouseQuery {
       return `CREATE VIEW ${name} AS SELECT ${typed.join(', ')} WHERE false`;
     }
     const bound = await this.deps.binder.bind(b.table, b.files);
-    const list = `[${bound.paths.map(sqlString).join(', ')}]`;
-    const hive = bound.hivePartitioning
-      ? `, hive_partitioning = true, hive_types = {${b.table.partitionColumns.map((p) => `${sqlString(p)}: 'VARCHAR'`).join(', ')}}`
-      : ', hive_partitioning = false';
-    return `CREATE VIEW ${name} AS SELECT ${select} FROM read_parquet(${list}, union_by_name = true${hive})`;
+    return `CREATE VIEW ${name} AS SELECT ${select} FROM ${readBoundFilesSql(bound, b.table.partitionColumns)}`;
   }
 
   private statsOf(snapshotId: number, bindings: Binding[]): QueryStats {

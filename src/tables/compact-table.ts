@@ -1,5 +1,6 @@
 import type { DataFileInfo, NewDataFile, TableInfo } from '../catalog/metadata-store.ts';
 import { quoteIdent } from '../catalog/column-types.ts';
+import { readBoundFilesSql } from '../query/file-binder.ts';
 import type { MergeDeps } from './merge-into-table.ts';
 import { writeParquetDataFiles } from './parquet-data-writer.ts';
 
@@ -17,8 +18,6 @@ export interface CompactionPlan {
   baseSnapshotId: number;
   partitions: { values: Record<string, string>; filesBefore: number; filesAfter: number; rows: number }[];
 }
-
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
  * Rewrites each partition's small Parquet files into one file (same rows, same partition), so
@@ -44,10 +43,7 @@ export async function compactTable(deps: MergeDeps, table: TableInfo, options: C
   for (const group of groups.values()) {
     if (group.length < minFiles) continue;
     const bound = await deps.binder.bind(table, group);
-    const hive = bound.hivePartitioning && table.partitionColumns.length > 0
-      ? `, hive_partitioning = true, hive_types = {${table.partitionColumns.map((p) => `${sqlString(p)}: 'VARCHAR'`).join(', ')}}`
-      : ', hive_partitioning = false';
-    const sql = `SELECT ${columns} FROM read_parquet([${bound.paths.map(sqlString).join(', ')}], union_by_name = true${hive})`;
+    const sql = `SELECT ${columns} FROM ${readBoundFilesSql(bound, table.partitionColumns)}`;
     const written = await writeParquetDataFiles(deps, table, sql, { namePrefix: options.namePrefix ?? 'compacted' });
     plan.add.push(...written);
     plan.remove.push(...group.map((f) => f.dataFileId));

@@ -1,6 +1,7 @@
 import { quoteIdent } from '../catalog/column-types.ts';
 import type { DataFileInfo, MetadataStore, NewDataFile, TableInfo } from '../catalog/metadata-store.ts';
 import { ValidationError } from '../errors.ts';
+import { readBoundFilesSql } from '../query/file-binder.ts';
 import type { FileBinder } from '../query/file-binder.ts';
 import type { QueryEngine } from '../query/query-engine.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
@@ -41,8 +42,6 @@ export interface MergeResult {
   filesRewritten: number;
 }
 
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 /**
  * Merge (upsert) into a Parquet table, copy-on-write at file granularity: the latest source row
  * per key wins; files holding any merged key are rewritten without those keys' old rows, the new
@@ -78,10 +77,7 @@ export async function mergeIntoTable(deps: MergeDeps, spec: MergeSpec): Promise<
     if (files.length > 0) {
       const bound = await deps.binder.bind(table, files);
       const byPath = new Map(bound.paths.map((p, i) => [p, files[i]!]));
-      const hive = bound.hivePartitioning && table.partitionColumns.length > 0
-        ? `, hive_partitioning = true, hive_types = {${table.partitionColumns.map((p) => `${sqlString(p)}: 'VARCHAR'`).join(', ')}}`
-        : ', hive_partitioning = false';
-      const read = (paths: string[]) => `read_parquet([${paths.map(sqlString).join(', ')}], union_by_name = true, filename = true${hive})`;
+      const read = (paths: string[]) => readBoundFilesSql(bound, table.partitionColumns, { paths, filename: true });
       const hits = await session.all(`SELECT DISTINCT filename FROM ${read(bound.paths)} t SEMI JOIN merge_src s USING (${keyList})`);
       affected = hits.map((h) => byPath.get(String(h.filename))!).filter(Boolean);
       if (affected.length > 0) {
